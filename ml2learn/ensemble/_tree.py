@@ -1,0 +1,691 @@
+"""Regression trees grown on gradients, for gradient boosting.
+
+A tree is grown on per-row pairs ``(g_i, h_i)``: ``g`` is the (weighted)
+negative gradient to fit, ``h`` the weight of each row in the squared-error
+criterion. A split of a node into L and R gains
+
+    G_L^2 / H_L + G_R^2 / H_R - G^2 / H,
+
+the decrease of the weighted squared error of fitting ``g / h`` by a
+constant per side, and a leaf's value is ``G / H`` (the weighted mean
+residual). Two split finders share one growth loop (:func:`grow_tree`):
+
+* ``_ExactSplitter`` keeps, for every feature, the rows of each node sorted
+  by that feature (one global sort, then stable partitions), and scores every
+  threshold halfway between consecutive distinct values;
+* ``_HistogramSplitter`` bins every feature into at most 255 quantile bins
+  once, builds ``(G, H, count)`` histograms per node and gets the larger
+  child's histogram by subtracting the smaller child's from its parent's.
+
+The heavy loops are numba kernels, parallel over features.
+"""
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["BinMapper", "Tree", "grow_tree"]
+
+_MIN_HESSIAN = 1e-12
+_GAIN_TOLERANCE = 1e-12
+
+
+# --------------------------------------------------------------------------
+# numba kernels
+
+
+@njit(cache=True, nogil=True)
+def _midpoint(low, high):
+    threshold = low / 2.0 + high / 2.0
+    if threshold >= high or not np.isfinite(threshold):
+        threshold = low
+    return threshold
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _exact_splits(
+    sorted_rows, start, end, Xt, g, h, features, min_samples_leaf, unit_hessian
+):
+    """Best split of one node on each candidate feature (exact thresholds).
+
+    Returns arrays over ``features``: gain, threshold and number of rows that
+    go left (``-1`` when the feature has no valid split). With
+    ``unit_hessian`` (every ``h`` is 1) ``H`` is the count of rows.
+    """
+    n_node = end - start
+    G = 0.0
+    H = 0.0
+    scale = 0.0
+    for p in range(start, end):
+        i = sorted_rows[0, p]
+        G += g[i]
+        H += h[i]
+        if h[i] > 0.0:
+            scale += g[i] * g[i] / h[i]
+    parent = G * G / H if H > _MIN_HESSIAN else 0.0
+    tolerance = _GAIN_TOLERANCE * scale + 1e-300
+    n_candidates = features.shape[0]
+    gains = np.full(n_candidates, -np.inf)
+    thresholds = np.zeros(n_candidates)
+    n_left = np.full(n_candidates, -1, dtype=np.int64)
+    for j in prange(n_candidates):
+        f = features[j]
+        row = sorted_rows[f]
+        values = Xt[f]
+        G_left = 0.0
+        H_left = 0.0
+        best = -np.inf
+        previous = values[row[start]]
+        for p in range(start, end):
+            i = row[p]
+            x = values[i]
+            count = p - start
+            if (
+                x > previous
+                and count >= min_samples_leaf
+                and n_node - count >= min_samples_leaf
+            ):
+                H_right = H - H_left
+                if H_left > _MIN_HESSIAN and H_right > _MIN_HESSIAN:
+                    G_right = G - G_left
+                    gain = (
+                        G_left * G_left / H_left + G_right * G_right / H_right - parent
+                    )
+                    if gain > best + tolerance:
+                        best = gain
+                        thresholds[j] = _midpoint(previous, x)
+                        n_left[j] = count
+            if n_node - count <= min_samples_leaf:
+                break
+            G_left += g[i]
+            H_left += 1.0 if unit_hessian else h[i]
+            previous = x
+        gains[j] = best
+    return gains, thresholds, n_left, tolerance
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _partition_sorted(
+    sorted_rows, start, end, split_feature, n_left, goes_left, buf, n_features
+):
+    """Stably split the segments of the first ``n_features`` features into
+    their left and right rows."""
+    split_row = sorted_rows[split_feature]
+    for p in range(start, end):
+        goes_left[split_row[p]] = p < start + n_left
+    for f in prange(n_features):
+        row = sorted_rows[f]
+        scratch = buf[f]
+        left = start
+        right = 0
+        for p in range(start, end):
+            i = row[p]
+            if goes_left[i]:
+                row[left] = i
+                left += 1
+            else:
+                scratch[right] = i
+                right += 1
+        for q in range(right):
+            row[left + q] = scratch[q]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _build_histogram(binned, rows, start, end, g, h, n_bins, unit_hessian):
+    """``(G, H, count)`` per bin of every feature over ``rows[start:end]``.
+
+    The node's gradients are gathered once into contiguous arrays; with
+    ``unit_hessian`` (every ``h`` is 1) ``H`` is the count.
+    """
+    n_features = binned.shape[0]
+    n = end - start
+    node_rows = rows[start:end]
+    node_g = np.empty(n)
+    node_h = np.empty(n)
+    for p in range(n):
+        node_g[p] = g[node_rows[p]]
+        node_h[p] = h[node_rows[p]]
+    hist = np.zeros((n_features, n_bins, 3))
+    for f in prange(n_features):
+        codes = binned[f]
+        out = hist[f]
+        if unit_hessian:
+            for p in range(n):
+                b = codes[node_rows[p]]
+                out[b, 0] += node_g[p]
+                out[b, 2] += 1.0
+            for b in range(n_bins):
+                out[b, 1] = out[b, 2]
+        else:
+            for p in range(n):
+                b = codes[node_rows[p]]
+                out[b, 0] += node_g[p]
+                out[b, 1] += node_h[p]
+                out[b, 2] += 1.0
+    return hist
+
+
+@njit(cache=True, nogil=True)
+def _histogram_splits(hist, n_bins_per_feature, features, min_samples_leaf):
+    """Best split of one node on each candidate feature, from its histogram."""
+    G = hist[0, :, 0].sum()
+    H = hist[0, :, 1].sum()
+    count = hist[0, :, 2].sum()
+    parent = G * G / H if H > _MIN_HESSIAN else 0.0
+    scale = 0.0
+    for b in range(hist.shape[1]):
+        if hist[0, b, 1] > 0.0:
+            scale += hist[0, b, 0] * hist[0, b, 0] / hist[0, b, 1]
+    tolerance = _GAIN_TOLERANCE * scale + 1e-300
+    n_candidates = features.shape[0]
+    gains = np.full(n_candidates, -np.inf)
+    bins = np.full(n_candidates, -1, dtype=np.int64)
+    for j in range(n_candidates):
+        f = features[j]
+        G_left = 0.0
+        H_left = 0.0
+        c_left = 0.0
+        best = -np.inf
+        for b in range(n_bins_per_feature[f] - 1):
+            G_left += hist[f, b, 0]
+            H_left += hist[f, b, 1]
+            c_left += hist[f, b, 2]
+            if hist[f, b + 1, 2] == 0.0 and b + 2 < n_bins_per_feature[f]:
+                # an empty next bin gives the same partition as a later one
+                continue
+            if c_left < min_samples_leaf:
+                continue
+            if count - c_left < min_samples_leaf:
+                break
+            H_right = H - H_left
+            if H_left <= _MIN_HESSIAN or H_right <= _MIN_HESSIAN:
+                continue
+            G_right = G - G_left
+            gain = G_left * G_left / H_left + G_right * G_right / H_right - parent
+            if gain > best + tolerance:
+                best = gain
+                bins[j] = b
+        gains[j] = best
+    return gains, bins, tolerance
+
+
+@njit(cache=True, nogil=True)
+def _partition_rows(rows, start, end, codes, split_bin, scratch):
+    """Stably move the rows of ``rows[start:end]`` with code <= bin first."""
+    left = start
+    right = 0
+    for p in range(start, end):
+        i = rows[p]
+        if codes[i] <= split_bin:
+            rows[left] = i
+            left += 1
+        else:
+            scratch[right] = i
+            right += 1
+    for q in range(right):
+        rows[left + q] = scratch[q]
+    return left - start
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _predict_trees(X, features, thresholds, lefts, rights, values, out):
+    """Add the values of the leaves reached in each tree to ``out``.
+
+    Trees are stacked along the first axis (padded with leaves), one output
+    column per tree column of ``out``.
+    """
+    n_samples = X.shape[0]
+    n_trees = features.shape[0]
+    for s in prange(n_samples):
+        for t in range(n_trees):
+            node = 0
+            while lefts[t, node] >= 0:
+                if X[s, features[t, node]] <= thresholds[t, node]:
+                    node = lefts[t, node]
+                else:
+                    node = rights[t, node]
+            out[s] += values[t, node]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _apply_tree(X, features, thresholds, lefts, rights):
+    n_samples = X.shape[0]
+    leaves = np.empty(n_samples, dtype=np.int64)
+    for s in prange(n_samples):
+        node = 0
+        while lefts[node] >= 0:
+            if X[s, features[node]] <= thresholds[node]:
+                node = lefts[node]
+            else:
+                node = rights[node]
+        leaves[s] = node
+    return leaves
+
+
+# --------------------------------------------------------------------------
+# the fitted tree
+
+
+class Tree:
+    """A fitted binary regression tree in flat arrays.
+
+    Node ``k`` is a leaf when ``left[k] == -1``; otherwise rows with
+    ``X[:, feature[k]] <= threshold[k]`` go to ``left[k]``, the others to
+    ``right[k]``.
+
+    Attributes
+    ----------
+    feature, threshold, left, right, value, gain, n_node_samples : ndarray
+        One entry per node. ``gain`` is the split's decrease of the weighted
+        squared error (0 at leaves); ``value`` is the leaf output.
+    """
+
+    def __init__(self, feature, threshold, left, right, value, gain, n_node_samples):
+        self.feature = feature
+        self.threshold = threshold
+        self.left = left
+        self.right = right
+        self.value = value
+        self.gain = gain
+        self.n_node_samples = n_node_samples
+
+    @property
+    def node_count(self):
+        """Number of nodes."""
+        return len(self.feature)
+
+    @property
+    def n_leaves(self):
+        """Number of leaves."""
+        return int(np.sum(self.left < 0))
+
+    @property
+    def max_depth(self):
+        """Length of the longest root-to-leaf path."""
+        depth = np.zeros(self.node_count, dtype=np.int64)
+        for k in range(self.node_count):
+            if self.left[k] >= 0:
+                depth[self.left[k]] = depth[self.right[k]] = depth[k] + 1
+        return int(depth.max())
+
+    def apply(self, X):
+        """Index of the leaf each row of ``X`` (float64, C order) reaches."""
+        return _apply_tree(X, self.feature, self.threshold, self.left, self.right)
+
+    def predict(self, X):
+        """Leaf value of each row of ``X``."""
+        return self.value[self.apply(X)]
+
+    def feature_importances(self, n_features):
+        """Gains summed per feature, normalised to sum to 1 (0 for a leaf)."""
+        importances = np.bincount(
+            self.feature[self.left >= 0],
+            weights=self.gain[self.left >= 0],
+            minlength=n_features,
+        )
+        total = importances.sum()
+        return importances / total if total > 0 else importances
+
+
+def stack_trees(trees):
+    """Pad trees to equal size for :func:`predict_stacked`."""
+    size = max(t.node_count for t in trees)
+
+    def pad(attr, fill, dtype):
+        out = np.full((len(trees), size), fill, dtype=dtype)
+        for k, tree in enumerate(trees):
+            out[k, : tree.node_count] = getattr(tree, attr)
+        return out
+
+    return (
+        pad("feature", 0, np.int64),
+        pad("threshold", 0.0, np.float64),
+        pad("left", -1, np.int64),
+        pad("right", -1, np.int64),
+        pad("value", 0.0, np.float64),
+    )
+
+
+def predict_stacked(X, stacked, out):
+    """Add the predictions of stacked trees (see :func:`stack_trees`) to ``out``."""
+    _predict_trees(X, *stacked, out)
+    return out
+
+
+# --------------------------------------------------------------------------
+# binning
+
+
+class BinMapper:
+    """Map every feature to at most ``max_bins`` ordered integer bins.
+
+    Thresholds are midpoints between consecutive distinct values when a
+    feature has at most ``max_bins`` of them, else quantiles of its values
+    (as scikit-learn's histogram gradient boosting does).
+
+    Parameters
+    ----------
+    max_bins : int, default=255
+        Largest number of bins per feature, in ``[2, 256]``.
+    subsample : int, default=200_000
+        Rows used to find the quantiles.
+    random_state : numpy RandomState
+        Draws the subsample.
+    """
+
+    def __init__(self, max_bins=255, subsample=200_000, random_state=None):
+        self.max_bins = max_bins
+        self.subsample = subsample
+        self.random_state = random_state
+
+    def fit(self, X):
+        if X.shape[0] > self.subsample:
+            rows = self.random_state.choice(X.shape[0], self.subsample, replace=False)
+            X = X[rows]
+        self.thresholds_ = []
+        for column in X.T:
+            distinct = np.unique(column)
+            if len(distinct) <= self.max_bins:
+                edges = distinct[:-1] / 2.0 + distinct[1:] / 2.0
+            else:
+                quantiles = np.linspace(0, 100, self.max_bins + 1)[1:-1]
+                edges = np.unique(np.percentile(column, quantiles, method="midpoint"))
+            self.thresholds_.append(edges)
+        self.n_bins_ = np.array([len(t) + 1 for t in self.thresholds_], dtype=np.int64)
+        return self
+
+    def transform(self, X):
+        """Bin codes of shape ``(n_features, n_samples)``, dtype uint8."""
+        binned = np.empty((X.shape[1], X.shape[0]), dtype=np.uint8)
+        for f, edges in enumerate(self.thresholds_):
+            binned[f] = np.searchsorted(edges, X[:, f], side="left")
+        return binned
+
+
+# --------------------------------------------------------------------------
+# split finders
+
+
+def _first_best(gains, tolerance):
+    """Index of the first gain within ``tolerance`` of the largest.
+
+    Gains that differ only by rounding (the same split reached through sums
+    in another order) count as ties, broken towards the lowest feature.
+    """
+    return int(np.argmax(gains >= gains.max() - tolerance))
+
+
+@dataclass(order=True)
+class _Candidate:
+    """A node waiting to be split, ordered so the best gain pops first."""
+
+    priority: float
+    node: int = field(compare=False)
+    start: int = field(compare=False)
+    end: int = field(compare=False)
+    depth: int = field(compare=False)
+    feature: int = field(compare=False)
+    threshold: float = field(compare=False)
+    split: int = field(compare=False)
+    gain: float = field(compare=False)
+    hist: object = field(compare=False, default=None)
+
+
+class _ExactSplitter:
+    """Exact thresholds over per-feature sorted row lists (see module doc)."""
+
+    def __init__(self, Xt, sorted_rows, g, h, min_samples_leaf):
+        self.Xt = Xt
+        self.sorted_rows = sorted_rows
+        self.g = g
+        self.h = h
+        self.min_samples_leaf = min_samples_leaf
+        self.goes_left = np.zeros(Xt.shape[1], dtype=np.bool_)
+        self.buffer = np.empty_like(sorted_rows)
+        self.unit_hessian = bool(np.all(h == 1.0))
+
+    @property
+    def n_rows(self):
+        return self.sorted_rows.shape[1]
+
+    def root_hist(self):
+        return None
+
+    def best_split(self, start, end, hist, features):
+        gains, thresholds, n_left, tolerance = _exact_splits(
+            self.sorted_rows,
+            start,
+            end,
+            self.Xt,
+            self.g,
+            self.h,
+            features,
+            self.min_samples_leaf,
+            self.unit_hessian,
+        )
+        j = _first_best(gains, tolerance)
+        return float(gains[j]), int(features[j]), float(thresholds[j]), int(n_left[j])
+
+    def split(self, start, end, feature, n_left, hist, children_split):
+        n_features = self.sorted_rows.shape[0] if children_split else 1
+        _partition_sorted(
+            self.sorted_rows,
+            start,
+            end,
+            feature,
+            n_left,
+            self.goes_left,
+            self.buffer,
+            n_features,
+        )
+        return start + n_left, None, None
+
+    def rows(self, start, end):
+        return self.sorted_rows[0, start:end]
+
+
+class _HistogramSplitter:
+    """Binned features, per-node histograms, sibling by subtraction."""
+
+    def __init__(self, binned, bin_mapper, rows, g, h, min_samples_leaf):
+        self.binned = binned
+        self.bin_mapper = bin_mapper
+        self.row_order = rows
+        self.g = g
+        self.h = h
+        self.min_samples_leaf = min_samples_leaf
+        self.n_bins = int(bin_mapper.n_bins_.max())
+        self.scratch = np.empty_like(rows)
+        self.unit_hessian = bool(np.all(h == 1.0))
+
+    @property
+    def n_rows(self):
+        return len(self.row_order)
+
+    def _histogram(self, start, end):
+        return _build_histogram(
+            self.binned,
+            self.row_order,
+            start,
+            end,
+            self.g,
+            self.h,
+            self.n_bins,
+            self.unit_hessian,
+        )
+
+    def root_hist(self):
+        return self._histogram(0, self.n_rows)
+
+    def best_split(self, start, end, hist, features):
+        gains, bins, tolerance = _histogram_splits(
+            hist, self.bin_mapper.n_bins_, features, self.min_samples_leaf
+        )
+        j = _first_best(gains, tolerance)
+        feature = int(features[j])
+        if bins[j] < 0:
+            return -np.inf, feature, 0.0, -1
+        threshold = float(self.bin_mapper.thresholds_[feature][bins[j]])
+        return float(gains[j]), feature, threshold, int(bins[j])
+
+    def split(self, start, end, feature, split_bin, hist, children_split):
+        n_left = _partition_rows(
+            self.row_order, start, end, self.binned[feature], split_bin, self.scratch
+        )
+        middle = start + n_left
+        if not children_split:
+            return middle, None, None
+        if n_left <= end - middle:
+            left_hist = self._histogram(start, middle)
+            right_hist = hist - left_hist
+        else:
+            right_hist = self._histogram(middle, end)
+            left_hist = hist - right_hist
+        return middle, left_hist, right_hist
+
+    def rows(self, start, end):
+        return self.row_order[start:end]
+
+
+def make_exact_splitter(Xt, presorted_rows, g, h, min_samples_leaf):
+    """Splitter over float features ``Xt`` of shape (n_features, n_samples);
+    ``presorted_rows`` is partitioned in place."""
+    return _ExactSplitter(Xt, presorted_rows, g, h, min_samples_leaf)
+
+
+def make_histogram_splitter(binned, bin_mapper, rows, g, h, min_samples_leaf):
+    """Splitter over binned features (``binned`` from :class:`BinMapper`)."""
+    return _HistogramSplitter(binned, bin_mapper, rows, g, h, min_samples_leaf)
+
+
+# --------------------------------------------------------------------------
+# the growth loop
+
+
+def grow_tree(
+    splitter,
+    *,
+    n_features,
+    max_depth=3,
+    max_leaf_nodes=None,
+    min_samples_leaf=1,
+    max_features=None,
+    random_state=None,
+):
+    """Grow a regression tree best-first on the rows a splitter holds.
+
+    Parameters
+    ----------
+    splitter : _ExactSplitter or _HistogramSplitter
+        Holds the rows, their ``(g, h)`` and finds splits.
+    n_features : int
+        Number of features.
+    max_depth : int or None, default=3
+        Depth limit; ``None`` for none.
+    max_leaf_nodes : int or None, default=None
+        Leaf limit; the split with the largest gain is taken first.
+    min_samples_leaf : int, default=1
+        Fewest rows a leaf may hold.
+    max_features : int or None, default=None
+        Features drawn at random per node; ``None`` uses all.
+    random_state : numpy RandomState, default=None
+        Draws the features when ``max_features`` is set.
+
+    Returns
+    -------
+    tree : Tree
+        The tree, with leaf values ``G / H``.
+    leaf_rows : list of (int, ndarray)
+        For every leaf, its node index and the training rows it holds.
+    """
+    g, h = splitter.g, splitter.h
+    all_features = np.arange(n_features, dtype=np.int64)
+    nodes = {
+        "feature": [],
+        "threshold": [],
+        "left": [],
+        "right": [],
+        "value": [],
+        "gain": [],
+        "n": [],
+    }
+
+    def new_node(n_rows):
+        for key, fill in (
+            ("feature", 0),
+            ("threshold", 0.0),
+            ("left", -1),
+            ("right", -1),
+            ("gain", 0.0),
+            ("value", 0.0),
+        ):
+            nodes[key].append(fill)
+        nodes["n"].append(n_rows)
+        return len(nodes["n"]) - 1
+
+    def candidate(node, start, end, depth, hist):
+        splittable = (max_depth is None or depth < max_depth) and (
+            end - start >= 2 * min_samples_leaf
+        )
+        if not splittable:
+            return None
+        features = all_features
+        if max_features is not None and max_features < n_features:
+            features = np.sort(
+                random_state.choice(n_features, max_features, replace=False)
+            )
+        gain, feature, threshold, split = splitter.best_split(
+            start, end, hist, features
+        )
+        if not np.isfinite(gain) or gain <= 0 or split < 0:
+            return None
+        return _Candidate(
+            -gain, node, start, end, depth, feature, threshold, split, gain, hist
+        )
+
+    n_rows = splitter.n_rows
+    root = new_node(n_rows)
+    heap = []
+    leaves = {root: (0, n_rows)}
+    first = candidate(root, 0, n_rows, 0, splitter.root_hist())
+    if first is not None:
+        heap.append(first)
+    while heap and (max_leaf_nodes is None or len(leaves) < max_leaf_nodes):
+        best = heapq.heappop(heap)
+        children_split = max_depth is None or best.depth + 1 < max_depth
+        middle, left_hist, right_hist = splitter.split(
+            best.start, best.end, best.feature, best.split, best.hist, children_split
+        )
+        del leaves[best.node]
+        children = []
+        for start, end, hist in (
+            (best.start, middle, left_hist),
+            (middle, best.end, right_hist),
+        ):
+            child = new_node(end - start)
+            leaves[child] = (start, end)
+            children.append(child)
+            found = candidate(child, start, end, best.depth + 1, hist)
+            if found is not None:
+                heapq.heappush(heap, found)
+        k = best.node
+        nodes["feature"][k] = best.feature
+        nodes["threshold"][k] = best.threshold
+        nodes["left"][k], nodes["right"][k] = children
+        nodes["gain"][k] = best.gain
+    leaf_rows = [(node, splitter.rows(s, e).copy()) for node, (s, e) in leaves.items()]
+    for node, rows in leaf_rows:
+        H = h[rows].sum()
+        nodes["value"][node] = g[rows].sum() / H if H > _MIN_HESSIAN else 0.0
+    tree = Tree(
+        np.asarray(nodes["feature"], dtype=np.int64),
+        np.asarray(nodes["threshold"], dtype=np.float64),
+        np.asarray(nodes["left"], dtype=np.int64),
+        np.asarray(nodes["right"], dtype=np.int64),
+        np.asarray(nodes["value"], dtype=np.float64),
+        np.asarray(nodes["gain"], dtype=np.float64),
+        np.asarray(nodes["n"], dtype=np.int64),
+    )
+    return tree, leaf_rows

@@ -1,0 +1,107 @@
+"""Conformance of every public estimator with scikit-learn's API.
+
+``parametrize_with_checks`` runs scikit-learn's whole estimator suite on each
+class that :func:`ml2learn.all_estimators` returns, with no expected failures.
+The extra tests check what users do with an estimator: clone it, pickle it,
+put it in a Pipeline inside GridSearchCV and cross-validate it.
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.datasets import make_classification, make_regression
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from ml2learn import all_estimators
+
+# Fast constructor settings for the conformance run; every other parameter is
+# the default a user gets.
+INIT_PARAMS = {
+    "AdaBoostClassifier": dict(n_estimators=10),
+    "AdaBoostRegressor": dict(n_estimators=10),
+    "GradientBoostingClassifier": dict(n_estimators=10),
+    "GradientBoostingRegressor": dict(n_estimators=10),
+}
+
+# A small grid per estimator for the GridSearchCV test: one parameter each.
+GRIDS = {
+    "DecisionStump": {"scale__with_mean": [True, False]},
+    "AdaBoostClassifier": {"est__learning_rate": [0.5, 1.0]},
+    "AdaBoostRegressor": {"est__learning_rate": [0.5, 1.0]},
+    "GradientBoostingClassifier": {"est__max_depth": [1, 2]},
+    "GradientBoostingRegressor": {"est__max_depth": [1, 2]},
+}
+
+ESTIMATORS = all_estimators()
+
+
+def _instance(cls):
+    return cls(**INIT_PARAMS.get(cls.__name__, {}))
+
+
+def _data(estimator):
+    if is_classifier(estimator):
+        return make_classification(n_samples=90, n_features=5, random_state=0)
+    return make_regression(n_samples=90, n_features=5, noise=1.0, random_state=0)
+
+
+def _predictions(estimator, X):
+    methods = ("predict", "predict_proba", "decision_function", "transform")
+    return {m: getattr(estimator, m)(X) for m in methods if hasattr(estimator, m)}
+
+
+def test_registry_is_complete():
+    import ml2learn.ensemble as ensemble
+
+    names = {name for name, _ in ESTIMATORS}
+    public = {
+        name for name in ensemble.__all__ if isinstance(getattr(ensemble, name), type)
+    }
+    assert public <= names
+    assert len(names) >= 5
+
+
+@parametrize_with_checks([_instance(cls) for _, cls in ESTIMATORS])
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_clone_and_pickle_round_trip(name, cls):
+    estimator = _instance(cls)
+    X, y = _data(estimator)
+    fitted = clone(estimator).fit(X, y)
+    restored = pickle.loads(pickle.dumps(fitted))
+    before, after = _predictions(fitted, X), _predictions(restored, X)
+    assert before.keys() == after.keys() and before
+    for method in before:
+        np.testing.assert_array_equal(before[method], after[method], err_msg=method)
+    assert clone(fitted).get_params() == estimator.get_params()
+
+
+@pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_pipeline_grid_search_parallel(name, cls):
+    estimator = _instance(cls)
+    X, y = _data(estimator)
+    pipe = Pipeline([("scale", StandardScaler()), ("est", estimator)])
+    grid = GRIDS[name]
+    search = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == len(next(iter(grid.values())))
+    assert np.isfinite(search.best_score_)
+    assert search.predict(X).shape == (X.shape[0],)
+
+
+@pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_cross_validate(name, cls):
+    estimator = _instance(cls)
+    X, y = _data(estimator)
+    result = cross_validate(estimator, X, y, cv=3)
+    assert result["test_score"].shape == (3,)
+    floor = 0.6 if is_classifier(estimator) else 0.3
+    assert is_classifier(estimator) or is_regressor(estimator)
+    assert result["test_score"].mean() > floor
