@@ -252,8 +252,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         X_train, X_val, y_train, y_val, w_train, w_val = parts
         return X_train, y_train, w_train, X_val, y_val, w_val
 
-    def _fit_init_estimator(self, X, y, sample_weight):
-        estimator = self.init
+    @staticmethod
+    def _fit_init_estimator(estimator, X, y, sample_weight):
         if has_fit_parameter(estimator, "sample_weight"):
             return estimator.fit(X, y, sample_weight=sample_weight)
         return estimator.fit(X, y)
@@ -369,7 +369,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 inbag[:] = False
                 inbag[self._rng.choice(n_samples, n_inbag, replace=False)] = True
                 oob_before = self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
-            trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
+            with np.errstate(over="ignore", invalid="ignore"):
+                trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
             self._check_finite(raw, i)
             new_trees.append(trees)
             train_scores.append(self._loss(y[inbag], raw[inbag], sample_weight[inbag]))
