@@ -241,7 +241,7 @@ def test_any_weak_learner_with_sample_weight():
     clf = AdaBoostClassifier(LogisticRegression(), n_estimators=5).fit(X, y)
     assert clf.score(X, y) > 0.8
     with pytest.raises(AttributeError, match="feature_importances_"):
-        clf.feature_importances_
+        _ = clf.feature_importances_
 
 
 def test_feature_importances_weighted_by_alpha():
