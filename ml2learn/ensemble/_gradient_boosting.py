@@ -371,9 +371,10 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 oob_before = self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
             with np.errstate(over="ignore", invalid="ignore"):
                 trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
-            self._check_finite(raw, i)
+                self._check_finite(raw, i)
+                train_loss = self._loss(y[inbag], raw[inbag], sample_weight[inbag])
             new_trees.append(trees)
-            train_scores.append(self._loss(y[inbag], raw[inbag], sample_weight[inbag]))
+            train_scores.append(train_loss)
             if use_oob:
                 oob_scores.append(
                     self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
