@@ -69,7 +69,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         ``alpha``-weighted mean of the learners' importances.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -486,7 +486,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         Vote-weighted mean of the learners' importances.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -533,17 +533,17 @@ _SHARED_ATTRIBUTES = """
     init_ : ndarray of shape (n_trees_per_iteration,) or estimator
         ``F_0``: the constant raw prediction, or the fitted ``init``
         estimator.
-    estimators_ : ndarray of Tree of shape (n_estimators_, n_trees_per_iteration)
+    estimators_ : ndarray of Tree of shape (`n_estimators_`, n_trees_per_iteration)
         The fitted trees, leaf values already multiplied by
         ``learning_rate``.
     n_estimators_ : int
         Number of rounds fitted (fewer than ``n_estimators`` after early
         stopping).
-    train_score_ : ndarray of shape (n_estimators_,)
+    train_score_ : ndarray of shape (`n_estimators_`,)
         Loss on the in-bag training rows after each round.
-    oob_improvement_ : ndarray of shape (n_estimators_,)
+    oob_improvement_ : ndarray of shape (`n_estimators_`,)
         Decrease of the out-of-bag loss in each round (``subsample < 1``).
-    oob_scores_ : ndarray of shape (n_estimators_,)
+    oob_scores_ : ndarray of shape (`n_estimators_`,)
         Out-of-bag loss after each round (``subsample < 1``).
     oob_score_ : float
         The last out-of-bag loss (``subsample < 1``).
@@ -553,7 +553,7 @@ _SHARED_ATTRIBUTES = """
         Impurity-based importances.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 """
 
@@ -639,6 +639,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         self,
         *,
         loss="squared_error",
+        alpha=0.9,
         learning_rate=0.1,
         n_estimators=100,
         subsample=1.0,
@@ -647,7 +648,6 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         min_samples_leaf=1,
         max_features=None,
         init=None,
-        alpha=0.9,
         tree_method="exact",
         max_bins=255,
         validation_fraction=0.1,

@@ -104,12 +104,8 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
     ``eps = sum_i D(i) [h(x_i) != y_i]``: the quantity AdaBoost asks its weak
     learner to make small. Every threshold of every feature is scored at once
     from cumulative weighted class counts over presorted features, so one fit
-    costs a sort and a linear scan per feature.
-
-    Parameters
-    ----------
-    This estimator has no hyper-parameters: a stump is fully determined by the
-    weighted data.
+    costs a sort and a linear scan per feature. A stump has no
+    hyper-parameters: the weighted data determine it.
 
     Attributes
     ----------
@@ -131,7 +127,7 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
         1 for the feature tested, 0 elsewhere (all zero for a constant stump).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -1,0 +1,186 @@
+"""The tour: every method family run end to end on embedded data.
+
+Each :class:`TourEntry` names a method, its family, a loader of embedded data
+and a pipeline with a small parameter grid. :func:`run_tour` fits every
+entry's ``GridSearchCV`` and returns one row per entry. Later method families
+add their entries with :func:`register`.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+__all__ = ["TOUR", "TourEntry", "register", "run_tour"]
+
+
+@dataclass
+class TourEntry:
+    """One method of the tour.
+
+    Attributes
+    ----------
+    family : str
+        The method family (``--only`` selects by it).
+    method : str
+        What is shown in the table.
+    dataset : str
+        The name of the data.
+    load : callable
+        ``load() -> (X, y)``.
+    build : callable
+        ``build(quick) -> (pipeline, param_grid)``.
+    """
+
+    family: str
+    method: str
+    dataset: str
+    load: object
+    build: object
+    tags: dict = field(default_factory=dict)
+
+
+TOUR = []
+
+
+def register(entry):
+    """Add ``entry`` to the tour and return it."""
+    TOUR.append(entry)
+    return entry
+
+
+def _boosting_entries():
+    from .ensemble import (
+        AdaBoostClassifier,
+        AdaBoostRegressor,
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+    )
+
+    def adaboost(quick):
+        pipe = make_pipeline(StandardScaler(), AdaBoostClassifier())
+        grid = {"adaboostclassifier__n_estimators": [20, 50] if quick else [50, 200]}
+        return pipe, grid
+
+    def adaboost_r2(quick):
+        pipe = make_pipeline(StandardScaler(), AdaBoostRegressor(random_state=0))
+        grid = {"adaboostregressor__loss": ["linear", "square"]}
+        if quick:
+            pipe.set_params(adaboostregressor__n_estimators=20)
+        return pipe, grid
+
+    def gradient_boosting(tree_method):
+        def build(quick):
+            clf = GradientBoostingClassifier(
+                tree_method=tree_method, n_estimators=20 if quick else 100
+            )
+            pipe = make_pipeline(StandardScaler(), clf)
+            return pipe, {"gradientboostingclassifier__learning_rate": [0.1, 0.3]}
+
+        return build
+
+    def gradient_boosting_regression(quick):
+        reg = GradientBoostingRegressor(n_estimators=30 if quick else 100)
+        pipe = make_pipeline(StandardScaler(), reg)
+        grid = {"gradientboostingregressor__loss": ["squared_error", "huber"]}
+        return pipe, grid
+
+    cancer = lambda: load_breast_cancer(return_X_y=True)  # noqa: E731
+    diabetes = lambda: load_diabetes(return_X_y=True)  # noqa: E731
+    digits = lambda: load_digits(return_X_y=True)  # noqa: E731
+    return [
+        TourEntry("boosting", "AdaBoost (stumps)", "breast cancer", cancer, adaboost),
+        TourEntry("boosting", "AdaBoost.R2", "diabetes", diabetes, adaboost_r2),
+        TourEntry(
+            "boosting",
+            "gradient boosting (exact)",
+            "digits",
+            digits,
+            gradient_boosting("exact"),
+        ),
+        TourEntry(
+            "boosting",
+            "gradient boosting (hist)",
+            "digits",
+            digits,
+            gradient_boosting("hist"),
+        ),
+        TourEntry(
+            "boosting",
+            "gradient boosting regression",
+            "diabetes",
+            diabetes,
+            gradient_boosting_regression,
+        ),
+    ]
+
+
+for _entry in _boosting_entries():
+    register(_entry)
+
+
+def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
+    """Fit every registered entry's grid search and collect the results.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        Smaller models and grids (under a minute on two cores in all).
+    only : list of str, default=None
+        Families to run; ``None`` runs all.
+    cv : int, default=3
+        Folds of the grid search.
+    n_jobs : int, default=1
+        Parallel jobs of the grid search.
+    progress : bool, default=True
+        Show a progress bar (tqdm) on standard error.
+
+    Returns
+    -------
+    rows : list of dict
+        ``method``, ``family``, ``dataset``, ``cv_score``, ``best_params``,
+        ``fit_seconds`` per entry.
+    """
+    from tqdm.auto import tqdm
+
+    entries = [e for e in TOUR if only is None or e.family in only]
+    if not entries:
+        families = sorted({e.family for e in TOUR})
+        raise ValueError(f"only must name families among {families}; got {only}.")
+    rows = []
+    bar = tqdm(entries, disable=not progress, unit="method")
+    for entry in bar:
+        bar.set_description(entry.method)
+        X, y = entry.load()
+        pipe, grid = entry.build(quick)
+        search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs)
+        start = time.perf_counter()
+        search.fit(X, y)
+        rows.append(
+            dict(
+                family=entry.family,
+                method=entry.method,
+                dataset=entry.dataset,
+                cv_score=search.best_score_,
+                best_params=search.best_params_,
+                fit_seconds=time.perf_counter() - start,
+            )
+        )
+    return rows
+
+
+def format_table(rows):
+    """The tour's results as a plain-text table."""
+    headers = ("method", "data set", "CV score", "fit seconds")
+    cells = [
+        (r["method"], r["dataset"], f"{r['cv_score']:.3f}", f"{r['fit_seconds']:.1f}")
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""The documentation: numpydoc docstrings, runnable examples, offline build."""
+
+import doctest
+import importlib
+import inspect
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ml2learn
+from ml2learn import all_estimators
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# numpydoc checks every public estimator's docstrings must pass: a docstring
+# exists, every parameter is documented and nothing undocumented is listed,
+# sections are in order, Returns/Yields are described.
+CHECKED = {"GL08", "PR01", "PR02", "PR03", "PR10", "GL07", "RT03", "YD01", "SS01"}
+
+
+def _public_modules():
+    yield ml2learn
+    for info in pkgutil.walk_packages(ml2learn.__path__, prefix="ml2learn."):
+        if info.name.split(".")[-1] in {"__main__"}:
+            continue
+        yield importlib.import_module(info.name)
+
+
+def _documented_objects():
+    for name, cls in all_estimators():
+        yield f"{cls.__module__}.{name}"
+        for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+            if method_name.startswith("_") or method.__module__.split(".")[0] != (
+                "ml2learn"
+            ):
+                continue
+            yield f"{cls.__module__}.{name}.{method_name}"
+
+
+@pytest.mark.parametrize("qualified_name", sorted(set(_documented_objects())))
+def test_numpydoc(qualified_name):
+    from numpydoc.validate import validate
+
+    result = validate(qualified_name)
+    errors = [(code, msg) for code, msg in result["errors"] if code in CHECKED]
+    assert not errors, f"{qualified_name}: {errors}"
+
+
+@pytest.mark.parametrize("module", list(_public_modules()), ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in finder.find(module, module.__name__):
+        runner.run(test)
+    assert runner.failures == 0
+
+
+@pytest.mark.skipif(
+    shutil.which("sphinx-build") is None and importlib.util.find_spec("sphinx") is None,
+    reason="sphinx is in the [docs] extra",
+)
+def test_docs_build_offline(tmp_path):
+    for builder in ("html", "doctest"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                builder,
+                "-d",
+                str(tmp_path / "doctrees"),
+                str(ROOT / "docs"),
+                str(tmp_path / builder),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,67 @@
+"""The project's own promises: CI runs the README's command, ruff is clean,
+the command line and the tour work."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ml2learn.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    return re.findall(r"```bash\n(.+?)\n```", readme)
+
+
+def test_readme_has_two_setup_commands_installing_torch_first():
+    commands = _readme_commands()
+    assert len(commands) == 2
+    for command in commands:
+        assert command.startswith("python -m pip install torch==2.13.0 && ")
+    assert commands[0].endswith("python -m ml2learn tour")
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command_unchanged():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert _readme_commands()[1] in ci
+
+
+def test_ruff_is_clean():
+    pytest.importorskip("ruff", reason="ruff is in the [dev] extra")
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "ml2learn", "tests", "benchmarks"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_tour_quick_prints_a_table(capsys):
+    assert main(["tour", "--quick", "--only", "boosting", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "CV score" in out and "fit seconds" in out
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    rows = lines[start + 1 : -1]
+    assert len(rows) == 5
+    assert all(float(row.split()[-2]) > 0.3 for row in rows)
+
+
+def test_tour_rejects_unknown_family(capsys):
+    assert main(["tour", "--only", "nonsense", "--no-progress"]) == 2
+    assert "only must name families" in capsys.readouterr().err
+
+
+def test_module_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "ml2learn", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "tour" in result.stdout
