@@ -13,6 +13,15 @@ import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.ensemble import (
+    BaggingClassifier,
+    BaggingRegressor,
+    StackingClassifier,
+    StackingRegressor,
+    VotingClassifier,
+    VotingRegressor,
+)
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -105,3 +114,25 @@ def test_cross_validate(name, cls):
     floor = 0.6 if is_classifier(estimator) else 0.3
     assert is_classifier(estimator) or is_regressor(estimator)
     assert result["test_score"].mean() > floor
+
+
+@pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_inside_sklearn_ensembles(name, cls):
+    estimator = _instance(cls)
+    X, y = _data(estimator)
+    if is_classifier(estimator):
+        other = LogisticRegression()
+        ensembles = [
+            VotingClassifier([("ours", estimator), ("lr", other)]),
+            BaggingClassifier(estimator, n_estimators=3, random_state=0),
+            StackingClassifier([("ours", estimator), ("lr", other)], cv=3),
+        ]
+    else:
+        other = Ridge()
+        ensembles = [
+            VotingRegressor([("ours", estimator), ("ridge", other)]),
+            BaggingRegressor(estimator, n_estimators=3, random_state=0),
+            StackingRegressor([("ours", estimator), ("ridge", other)], cv=3),
+        ]
+    for ensemble in ensembles:
+        assert ensemble.fit(X, y).score(X, y) > 0.5, type(ensemble).__name__
