@@ -96,16 +96,18 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
         self._prepare_rounds(X, y, sample_weight)
         rounds = []
         history = [sample_weight]
-        for iboost in range(self.n_estimators):
-            result = self._boost(iboost, X, y, sample_weight, random_state)
-            if result is None:
-                break
-            rounds.append(result)
-            if result.next_weights is None:
-                break
-            sample_weight = result.next_weights
-            history.append(sample_weight)
-        self._release_rounds()
+        try:
+            for iboost in range(self.n_estimators):
+                result = self._boost(iboost, X, y, sample_weight, random_state)
+                if result is None:
+                    break
+                rounds.append(result)
+                if result.next_weights is None:
+                    break
+                sample_weight = result.next_weights
+                history.append(sample_weight)
+        finally:
+            self._release_rounds()
         self.estimators_ = [r.estimator for r in rounds]
         self.estimator_weights_ = np.array([r.weight for r in rounds])
         self.estimator_errors_ = np.array([r.error for r in rounds])
