@@ -14,17 +14,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._param_validation import _fit_context
 from ..utils.validation import check_classification_targets_min2, check_sample_weight
+from ._tree import _midpoint
 
 __all__ = ["DecisionStump"]
-
-
-@njit(cache=True, nogil=True)
-def _midpoint(low, high):
-    """Threshold halfway between two consecutive distinct values."""
-    threshold = low / 2.0 + high / 2.0
-    if threshold >= high or not np.isfinite(threshold):
-        threshold = low
-    return threshold
 
 
 @njit(parallel=True, cache=True, nogil=True)
