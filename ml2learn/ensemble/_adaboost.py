@@ -6,6 +6,7 @@ classifier sorts every feature once and reuses the order in every round.
 """
 
 import numpy as np
+from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.tree import DecisionTreeRegressor
@@ -157,7 +158,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         self : AdaBoostClassifier
             The fitted ensemble.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=np.float64)
         y = self._validate_targets(y)
         return self._boosting_fit(X, y, sample_weight)
 
@@ -185,7 +186,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         stump = DecisionStump()
         stump.classes_ = np.arange(self.n_classes_)
         stump.n_features_in_ = X.shape[1]
-        return stump._fit_presorted(X, y, sample_weight, *self._presorted)
+        return stump._fit_presorted(X, y, sample_weight, self._presorted)
 
     def _alpha(self, error, n_samples):
         """The vote of a learner with weighted error ``error``."""
@@ -245,7 +246,11 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     def _check_predict_input(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
+        )
+        # stumps read whole columns
+        return X.tocsc() if sparse.issparse(X) else X
 
     def staged_decision_function(self, X):
         """Decision function after each round.
@@ -415,11 +420,6 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
 
         return format_rounds_table(self, max_rounds=max_rounds, decimals=decimals)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
-
 
 def _weighted_median(predictions, weights):
     """Weighted median over learners, per sample (Drucker's final hypothesis).
@@ -559,7 +559,9 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         self : AdaBoostRegressor
             The fitted ensemble.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=np.float64, y_numeric=True
+        )
         return self._boosting_fit(X, self._validate_targets(y), sample_weight)
 
     def _default_estimator(self):
@@ -601,7 +603,9 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
 
     def _all_predictions(self, X, limit=None):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
+        )
         estimators = self.estimators_[:limit]
         return np.column_stack([est.predict(X) for est in estimators])
 

@@ -138,6 +138,11 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
         rows = random_state.choice(n_samples, size=n_samples, p=sample_weight)
         return estimator.fit(X[rows], y[rows])
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     @property
     def feature_importances_(self):
         """Importances of the features: the ``alpha``-weighted mean of the weak

@@ -8,6 +8,7 @@ are cumulative sums along that order. Boosting sorts once for all its rounds
 
 import numpy as np
 from numba import njit, prange
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -20,7 +21,7 @@ __all__ = ["DecisionStump"]
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _best_split_per_feature(sorted_values, order, y, w, n_classes):
+def _best_split_per_feature(order, sorted_values, y, w, n_classes):
     """Lowest weighted misclassification error of a stump on each feature.
 
     Parameters
@@ -80,11 +81,107 @@ def _best_split_per_feature(sorted_values, order, y, w, n_classes):
     return errors, thresholds
 
 
+@njit(parallel=True, cache=True, nogil=True)
+def _best_split_per_sparse_feature(
+    indptr, rows, values, y, w, n_classes, n_weighted_rows
+):
+    """:func:`_best_split_per_feature` for a CSC matrix.
+
+    Each column's stored entries are sorted by value; its implicit zeros form
+    one block of value 0, visited between the negative and the other values.
+    """
+    n_features = indptr.shape[0] - 1
+    totals = np.zeros(n_classes)
+    for i in range(y.shape[0]):
+        totals[y[i]] += w[i]
+    weight_sum = totals.sum()
+    tolerance = 1e-10 * weight_sum
+    errors = np.full(n_features, np.inf)
+    thresholds = np.zeros(n_features)
+    for f in prange(n_features):
+        stored = np.zeros(n_classes)
+        n_stored = 0
+        for p in range(indptr[f], indptr[f + 1]):
+            if w[rows[p]] > 0.0:
+                stored[y[rows[p]]] += w[rows[p]]
+                n_stored += 1
+        zeros_pending = n_weighted_rows > n_stored
+        left = np.zeros(n_classes)
+        best = np.inf
+        best_threshold = 0.0
+        last = 0.0
+        started = False
+        for p in range(indptr[f], indptr[f + 1] + 1):
+            at_end = p == indptr[f + 1]
+            if not at_end and w[rows[p]] == 0.0:
+                continue
+            x = 0.0 if at_end else values[p]
+            for block in range(2):
+                if block == 0 and not (zeros_pending and (at_end or x >= 0.0)):
+                    continue
+                if block == 1 and at_end:
+                    break
+                value = 0.0 if block == 0 else x
+                if started and value > last:
+                    left_max = 0.0
+                    right_max = 0.0
+                    for k in range(n_classes):
+                        left_max = max(left_max, left[k])
+                        right_max = max(right_max, totals[k] - left[k])
+                    error = weight_sum - left_max - right_max
+                    if error < best - tolerance:
+                        best = error
+                        best_threshold = _midpoint(last, value)
+                if block == 0:
+                    for k in range(n_classes):
+                        left[k] += max(totals[k] - stored[k], 0.0)
+                    zeros_pending = False
+                else:
+                    left[y[rows[p]]] += w[rows[p]]
+                last = value
+                started = True
+        errors[f] = best
+        thresholds[f] = best_threshold
+    return errors, thresholds
+
+
 def _presort(X):
-    """Per-feature sort order and sorted values, each of shape (n_features, n)."""
+    """Sort every feature once; the result feeds :func:`_split_errors`.
+
+    Dense ``X`` gives ``("dense", order, sorted_values)``, each of shape
+    ``(n_features, n_samples)``; sparse ``X`` gives ``("sparse", indptr, rows,
+    values)``: its CSC form with each column's entries sorted by value.
+    """
+    if sparse.issparse(X):
+        X = sparse.csc_matrix(X)
+        indptr = X.indptr.astype(np.int64)
+        rows = X.indices.astype(np.int64)
+        values = X.data.astype(np.float64)
+        for f in range(X.shape[1]):
+            a, b = indptr[f], indptr[f + 1]
+            order = np.argsort(values[a:b], kind="stable")
+            rows[a:b], values[a:b] = rows[a:b][order], values[a:b][order]
+        return ("sparse", indptr, rows, values)
     order = np.argsort(X, axis=0, kind="stable").T.copy()
     sorted_values = np.take_along_axis(X, order.T, axis=0).T.copy()
-    return order.astype(np.intp, copy=False), sorted_values
+    return ("dense", order.astype(np.intp, copy=False), sorted_values)
+
+
+def _split_errors(presorted, y, w, n_classes):
+    """Best error and threshold of a stump on each feature."""
+    if presorted[0] == "dense":
+        return _best_split_per_feature(*presorted[1:], y, w, n_classes)
+    n_weighted_rows = int(np.count_nonzero(w > 0))
+    return _best_split_per_sparse_feature(
+        *presorted[1:], y, w, n_classes, n_weighted_rows
+    )
+
+
+def _column(X, feature):
+    """One feature of dense or sparse ``X`` as a dense vector."""
+    if sparse.issparse(X):
+        return X[:, [feature]].toarray().ravel()
+    return X[:, feature]
 
 
 class DecisionStump(ClassifierMixin, BaseEstimator):
@@ -178,23 +275,22 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
         self : DecisionStump
             The fitted stump.
         """
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr"], dtype=np.float64)
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         check_classification_targets_min2(self.classes_)
         sample_weight = check_sample_weight(sample_weight, X)
-        order, sorted_values = _presort(X)
-        return self._fit_presorted(X, y_encoded, sample_weight, order, sorted_values)
+        return self._fit_presorted(X, y_encoded, sample_weight, _presort(X))
 
-    def _fit_presorted(self, X, y_encoded, sample_weight, order, sorted_values):
+    def _fit_presorted(self, X, y_encoded, sample_weight, presorted):
         """Fit on validated data whose features are already sorted.
 
         ``classes_`` and ``n_features_in_`` must be set by the caller.
         """
         n_classes = len(self.classes_)
         self.n_classes_ = n_classes
-        errors, thresholds = _best_split_per_feature(
-            sorted_values, order, y_encoded, sample_weight, n_classes
+        errors, thresholds = _split_errors(
+            presorted, y_encoded, sample_weight, n_classes
         )
         totals = np.bincount(y_encoded, weights=sample_weight, minlength=n_classes)
         weight_sum = totals.sum()
@@ -206,7 +302,7 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
         if best >= 0 and errors[best] < constant_error - tolerance:
             self.feature_ = best
             self.threshold_ = float(thresholds[best])
-            goes_left = X[:, best] <= self.threshold_
+            goes_left = _column(X, best) <= self.threshold_
             left = np.bincount(
                 y_encoded[goes_left],
                 weights=sample_weight[goes_left],
@@ -231,7 +327,7 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
         """0 for rows that go left, 1 for rows that go right."""
         if self.feature_ < 0:
             return np.zeros(X.shape[0], dtype=np.intp)
-        return (X[:, self.feature_] > self.threshold_).astype(np.intp)
+        return (_column(X, self.feature_) > self.threshold_).astype(np.intp)
 
     def _predict_encoded(self, X):
         """Predicted class indices for validated ``X``."""
@@ -251,7 +347,9 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
             Class probabilities, ordered as ``classes_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csc", "csr"], dtype=np.float64, reset=False
+        )
         return self.value_[self._leaf(X)]
 
     def predict(self, X):
@@ -268,7 +366,9 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
             Predicted class labels.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csc", "csr"], dtype=np.float64, reset=False
+        )
         return self.classes_[self._predict_encoded(X)]
 
     def __sklearn_tags__(self):
@@ -279,4 +379,5 @@ class DecisionStump(ClassifierMixin, BaseEstimator):
         # definition). tests/ensemble/test_stump.py checks that this stump
         # reaches the best accuracy a stump can, on the same data.
         tags.classifier_tags.poor_score = True
+        tags.input_tags.sparse = True
         return tags

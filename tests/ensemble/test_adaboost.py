@@ -347,3 +347,18 @@ def test_r2_perfect_learner_stops():
     reg = AdaBoostRegressor(n_estimators=5).fit(X, 2 * (X[:, 0] > 4))
     assert len(reg.estimators_) == 1
     np.testing.assert_allclose(reg.predict(X), 2 * (X[:, 0] > 4))
+
+
+def test_sparse_input_equals_dense():
+    from scipy import sparse
+
+    X, y = load_digits(return_X_y=True)
+    dense = AdaBoostClassifier(n_estimators=15).fit(X, y)
+    fitted = AdaBoostClassifier(n_estimators=15).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(fitted.estimator_weights_, dense.estimator_weights_)
+    np.testing.assert_allclose(
+        fitted.decision_function(sparse.csr_array(X)), dense.decision_function(X)
+    )
+    reg = AdaBoostRegressor(n_estimators=5, random_state=0)
+    reg.fit(sparse.csc_matrix(X), y.astype(float))
+    assert reg.predict(sparse.csr_matrix(X)).shape == (len(y),)

@@ -109,3 +109,21 @@ def test_bad_input():
     stump = DecisionStump().fit(X_toy, y_toy)
     with pytest.raises(ValueError, match="features"):
         stump.predict(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_input_gives_the_dense_stump(seed):
+    from scipy import sparse
+
+    rng = np.random.RandomState(seed)
+    X = rng.randn(60, 5) * (rng.rand(60, 5) < 0.3)
+    X[:5, 0] = 0.0
+    y = rng.randint(0, 3, 60)
+    w = rng.randint(0, 3, 60).astype(float)
+    dense = DecisionStump().fit(X, y, sample_weight=w)
+    for container in (sparse.csr_matrix, sparse.csc_array):
+        stored_zero = container(X)
+        stump = DecisionStump().fit(stored_zero, y, sample_weight=w)
+        assert (stump.feature_, stump.threshold_) == (dense.feature_, dense.threshold_)
+        assert stump.training_error_ == pytest.approx(dense.training_error_)
+        np.testing.assert_array_equal(stump.predict(container(X)), dense.predict(X))
