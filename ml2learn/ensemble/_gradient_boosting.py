@@ -272,17 +272,15 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         return np.log(proba)
 
     def _initial_raw(self, X, y, sample_weight, warm):
-        n_trees = self._loss.n_trees_per_iteration
         if warm:
             return self._raw_predict(X)
         if self.init is None:
             self.init_ = self._loss.init_raw(y, sample_weight)
         elif isinstance(self.init, str):
-            self.init_ = np.zeros(n_trees)
+            self.init_ = np.zeros(self._loss.n_trees_per_iteration)
         else:
             self.init_ = self._fit_init_estimator(clone(self.init), X, y, sample_weight)
-            return self._init_raw_from_estimator(X)
-        return np.tile(self.init_, (X.shape[0], 1)).astype(np.float64)
+        return self._raw_start(X)
 
     def _tree_inputs(self, X):
         """What each round's splitter needs, computed once per fit."""

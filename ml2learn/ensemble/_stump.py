@@ -20,6 +20,17 @@ from ._tree import _midpoint
 __all__ = ["DecisionStump"]
 
 
+@njit(cache=True, nogil=True)
+def _split_error(left, totals, weight_sum):
+    """Weighted error of a stump whose leaves predict their majority class."""
+    left_max = 0.0
+    right_max = 0.0
+    for k in range(left.shape[0]):
+        left_max = max(left_max, left[k])
+        right_max = max(right_max, totals[k] - left[k])
+    return weight_sum - left_max - right_max
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def _best_split_per_feature(order, sorted_values, y, w, n_classes):
     """Lowest weighted misclassification error of a stump on each feature.
@@ -64,12 +75,7 @@ def _best_split_per_feature(order, sorted_values, y, w, n_classes):
                 continue
             x = sorted_values[f, p]
             if started and x > last:
-                left_max = 0.0
-                right_max = 0.0
-                for k in range(n_classes):
-                    left_max = max(left_max, left[k])
-                    right_max = max(right_max, totals[k] - left[k])
-                error = weight_sum - left_max - right_max
+                error = _split_error(left, totals, weight_sum)
                 if error < best - tolerance:
                     best = error
                     best_threshold = _midpoint(last, x)
@@ -123,12 +129,7 @@ def _best_split_per_sparse_feature(
                     break
                 value = 0.0 if block == 0 else x
                 if started and value > last:
-                    left_max = 0.0
-                    right_max = 0.0
-                    for k in range(n_classes):
-                        left_max = max(left_max, left[k])
-                        right_max = max(right_max, totals[k] - left[k])
-                    error = weight_sum - left_max - right_max
+                    error = _split_error(left, totals, weight_sum)
                     if error < best - tolerance:
                         best = error
                         best_threshold = _midpoint(last, value)
