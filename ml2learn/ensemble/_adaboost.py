@@ -61,7 +61,8 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         ``Z_t``, the sum of the reweighted distribution before normalisation.
     sample_weight_history_ : ndarray of shape (n_rounds + 1, n_samples)
         Row 0 is ``D_1`` (the normalised ``sample_weight``), row ``t`` is
-        ``D_{t+1}``. After a perfect learner, the last row is ``D_T``.
+        ``D_{t+1}``. After a perfect learner (``eps_T = 0``) the update
+        multiplies every weight alike, so the last row equals ``D_T``.
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     n_classes_ : int

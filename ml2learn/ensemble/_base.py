@@ -37,7 +37,8 @@ class BoostRound:
         Its weighted error ``eps_t``.
     next_weights : ndarray of shape (n_samples,) or None
         The normalised distribution ``D_{t+1}``; ``None`` to keep this learner
-        and stop (a perfect fit leaves nothing to reweight).
+        and stop (a perfect fit leaves nothing to reweight; the history then
+        repeats ``D_t``).
     normalizer : float
         ``Z_t``, the sum of the weights before normalisation.
     """
@@ -102,10 +103,13 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
                 if result is None:
                     break
                 rounds.append(result)
+                if result.next_weights is not None:
+                    sample_weight = result.next_weights
+                # a round that stops boosting leaves D as it is (with
+                # eps_t = 0 every weight is multiplied by the same factor)
+                history.append(sample_weight)
                 if result.next_weights is None:
                     break
-                sample_weight = result.next_weights
-                history.append(sample_weight)
         finally:
             self._release_rounds()
         self.estimators_ = [r.estimator for r in rounds]

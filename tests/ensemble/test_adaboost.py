@@ -198,6 +198,8 @@ def test_perfect_weak_learner_stops_without_nan():
     clf = AdaBoostClassifier(n_estimators=10).fit(X, y)
     assert len(clf.estimators_) == 1
     assert clf.estimator_errors_[0] == 0.0
+    assert clf.sample_weight_history_.shape == (2, 4)
+    np.testing.assert_array_equal(*clf.sample_weight_history_)
     # Schapire & Singer's smoothing with 1/m: alpha = 1/2 ln(m + 1)
     assert clf.estimator_weights_[0] == pytest.approx(0.5 * np.log(5))
     assert np.all(np.isfinite(clf.predict_proba(X)))
