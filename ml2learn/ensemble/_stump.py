@@ -21,6 +21,18 @@ __all__ = ["DecisionStump"]
 
 
 @njit(cache=True, nogil=True)
+def _scan_start(y, w, n_classes, n_features):
+    """Class weight totals, their sum, the tie tolerance and empty results."""
+    totals = np.zeros(n_classes)
+    for i in range(y.shape[0]):
+        totals[y[i]] += w[i]
+    weight_sum = totals.sum()
+    errors = np.full(n_features, np.inf)
+    thresholds = np.zeros(n_features)
+    return totals, weight_sum, 1e-10 * weight_sum, errors, thresholds
+
+
+@njit(cache=True, nogil=True)
 def _split_error(left, totals, weight_sum):
     """Weighted error of a stump whose leaves predict their majority class."""
     left_max = 0.0
@@ -55,13 +67,9 @@ def _best_split_per_feature(order, sorted_values, y, w, n_classes):
         on the weighted rows) and its threshold.
     """
     n_features, n_samples = order.shape
-    totals = np.zeros(n_classes)
-    for i in range(n_samples):
-        totals[y[i]] += w[i]
-    weight_sum = totals.sum()
-    tolerance = 1e-10 * weight_sum
-    errors = np.full(n_features, np.inf)
-    thresholds = np.zeros(n_features)
+    totals, weight_sum, tolerance, errors, thresholds = _scan_start(
+        y, w, n_classes, n_features
+    )
     for f in prange(n_features):
         left = np.zeros(n_classes)
         best = np.inf
@@ -97,13 +105,9 @@ def _best_split_per_sparse_feature(
     one block of value 0, visited between the negative and the other values.
     """
     n_features = indptr.shape[0] - 1
-    totals = np.zeros(n_classes)
-    for i in range(y.shape[0]):
-        totals[y[i]] += w[i]
-    weight_sum = totals.sum()
-    tolerance = 1e-10 * weight_sum
-    errors = np.full(n_features, np.inf)
-    thresholds = np.zeros(n_features)
+    totals, weight_sum, tolerance, errors, thresholds = _scan_start(
+        y, w, n_classes, n_features
+    )
     for f in prange(n_features):
         stored = np.zeros(n_classes)
         n_stored = 0
