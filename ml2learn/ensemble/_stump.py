@@ -32,7 +32,7 @@ def _scan_start(y, w, n_classes, n_features):
     return totals, weight_sum, 1e-10 * weight_sum, errors, thresholds
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _split_error(left, totals, weight_sum):
     """Weighted error of a stump whose leaves predict their majority class."""
     left_max = 0.0
