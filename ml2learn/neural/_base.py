@@ -1,0 +1,499 @@
+"""The base of every neural estimator: flat parameters outside, skorch inside.
+
+:class:`BaseNeuralEstimator` validates the data the scikit-learn way, builds
+the torch module from the data's shape (``_build_module``, in subclasses) and
+trains it with a private :class:`skorch.NeuralNet` subclass kept in ``net_``.
+The course's "training in practice" options are its parameters: optimizers,
+learning-rate schedules, L1/L2, early stopping, warm start and fine-tuning.
+
+Mini-batches are tensor slices (``_SliceIterator``) rather than a
+``DataLoader`` collating samples one by one, which is most of skorch's
+overhead on small tabular data.
+"""
+
+import math
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping, ProgressBar
+from skorch.helper import predefined_split
+
+from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ..utils.validation import check_sample_weight
+from ._schedules import SCHEDULES, schedule_factor
+
+__all__ = ["BaseNeuralEstimator"]
+
+OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "adagrad": torch.optim.Adagrad,
+    "adadelta": torch.optim.Adadelta,
+}
+
+
+class _TensorDataset(torch.utils.data.Dataset):
+    """Inputs, targets and per-sample weights held as tensors."""
+
+    def __init__(self, X, y=None, sample_weight=None):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        if self.y is None:
+            return self.X[i], torch.zeros(())
+        return self.X[i], (self.y[i], self.sample_weight[i])
+
+    def subset(self, rows):
+        rows = torch.as_tensor(rows)
+        pick = lambda t: None if t is None else t[rows]  # noqa: E731
+        return _TensorDataset(self.X[rows], pick(self.y), pick(self.sample_weight))
+
+
+class _SliceIterator:
+    """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
+
+    def __init__(self, dataset, batch_size, shuffle=False, rng=None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = rng
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        data = self.dataset
+        n = len(data)
+        order = None
+        if self.shuffle:
+            order = torch.from_numpy(self.rng.permutation(n))
+        for start in range(0, n, self.batch_size):
+            rows = (
+                slice(start, start + self.batch_size)
+                if order is None
+                else order[start : start + self.batch_size]
+            )
+            if data.y is None:
+                yield data.X[rows], None
+            else:
+                yield data.X[rows], (data.y[rows], data.sample_weight[rows])
+
+
+class _ScheduledLearningRate(Callback):
+    """Sets ``eta_t`` at the start of every epoch and records it as ``lr``."""
+
+    def __init__(self, learning_rate, schedule, decay, step_size, max_epochs):
+        self.learning_rate = learning_rate
+        self.schedule = schedule
+        self.decay = decay
+        self.step_size = step_size
+        self.max_epochs = max_epochs
+
+    def on_epoch_begin(self, net, **kwargs):
+        epoch = len(net.history) - 1
+        factor = schedule_factor(
+            self.schedule,
+            epoch,
+            decay=self.decay,
+            step_size=self.step_size,
+            max_epochs=self.max_epochs,
+        )
+        lr = self.learning_rate * factor
+        for group in net.optimizer_.param_groups:
+            group["lr"] = lr
+        net.history.record("lr", lr)
+
+
+def _weight_matrices(module):
+    """The weights that L1 penalises: every parameter with two or more dims."""
+    return [p for p in module.parameters() if p.ndim > 1 and p.requires_grad]
+
+
+class _StopOnNonFiniteLoss(Callback):
+    """Stops training with a clear error once a batch loss is NaN or inf."""
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if not training:
+            return
+        loss = net.history[-1, "batches", -1, "train_loss"]
+        if not math.isfinite(loss):
+            raise ValueError(
+                f"The training loss became {loss} at epoch {len(net.history)}; "
+                "lower learning_rate (or check the data for extreme values)."
+            )
+
+
+class _Net(NeuralNet):
+    """skorch net with a weighted loss, an L1 term, a NaN guard and tensor-slice
+    batches; ``shuffle_seed`` seeds the order of the training batches."""
+
+    def __init__(self, *args, l1=0.0, shuffle_seed=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.l1 = l1
+        self.shuffle_seed = shuffle_seed
+
+    def initialize(self):
+        self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
+        return super().initialize()
+
+    def get_iterator(self, dataset, training=False):
+        batch_size = self.batch_size if self.batch_size > 0 else len(dataset)
+        return _SliceIterator(
+            dataset, batch_size, shuffle=training, rng=self.shuffle_rng_
+        )
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, _TensorDataset):
+            return X
+        return super().get_dataset(X, y)
+
+    def _set_training(self, training=True):
+        # skorch switches the mode before every batch; switch only on change
+        if self.module_.training != training:
+            super()._set_training(training)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        target, weight = y_true
+        per_sample = self.criterion_(y_pred, target)
+        if per_sample.ndim > 1:
+            per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
+        loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
+        if training and self.l1 > 0:
+            loss = loss + self.l1 * sum(
+                w.abs().sum() for w in _weight_matrices(self.module_)
+            )
+        return loss
+
+
+def _freeze(module, freeze):
+    """Stop gradients of the first ``freeze`` blocks, or of the named ones."""
+    if freeze is None:
+        return []
+    blocks = list(module.named_children())
+    if isinstance(freeze, Integral):
+        names = []
+        for name, child in module.freezable_blocks()[:freeze]:
+            names.append(name)
+            child.requires_grad_(False)
+        return names
+    names = [freeze] if isinstance(freeze, str) else list(freeze)
+    found = {name for name, _ in module.named_modules()}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(
+            f"freeze names layers that do not exist: {missing}; the module's "
+            f"layers are {[n for n, _ in blocks]} and their children."
+        )
+    modules = dict(module.named_modules())
+    for name in names:
+        modules[name].requires_grad_(False)
+    return names
+
+
+class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the neural estimators; not for direct use.
+
+    Subclasses set ``_build_module(n_features, n_outputs)``,
+    ``_make_criterion()`` and ``_encode_targets(y, reset)``.
+    """
+
+    _parameter_constraints: dict = {
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterov": ["boolean"],
+        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        "lr_decay": [Interval(Real, 0, None, closed="left")],
+        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "init_from": [HasMethods(["fit"]), None],
+        "freeze": [Interval(Integral, 0, None, closed="left"), str, list, None],
+        "random_state": ["random_state"],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "callbacks": [list, None],
+    }
+
+    @abstractmethod
+    def _build_module(self, n_features, n_outputs):
+        """The torch module for data with ``n_features`` and ``n_outputs``."""
+
+    @abstractmethod
+    def _make_criterion(self):
+        """A loss class with ``reduction="none"`` semantics."""
+
+    @abstractmethod
+    def _encode_targets(self, y, reset):
+        """Check ``y``; return the training target tensor and ``n_outputs``."""
+
+    # -- data -------------------------------------------------------------
+
+    def _validate_X(self, X, reset):
+        """Validated float32 inputs."""
+        return validate_data(self, X, dtype=np.float32, reset=reset)
+
+    def _validate_Xy(self, X, y, reset):
+        """Validated float32 inputs and raw targets."""
+        return validate_data(
+            self, X, y, dtype=np.float32, reset=reset, multi_output=True
+        )
+
+    def _inputs_tensor(self, X):
+        return torch.from_numpy(np.require(X, np.float32, ["C", "W"]))
+
+    def _device(self):
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' was asked for but CUDA is not available.")
+        return self.device
+
+    def _dataset(self, X, y, sample_weight):
+        keep = sample_weight > 0
+        X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        return _TensorDataset(
+            self._inputs_tensor(X),
+            y,
+            torch.from_numpy(sample_weight.astype(np.float32)),
+        )
+
+    def _split(self, dataset, y, seed):
+        """Hold out ``validation_fraction`` for early stopping."""
+        if not self.early_stopping:
+            return dataset, None
+        n = len(dataset)
+        n_valid = int(round(self.validation_fraction * n))
+        if n_valid < 1 or n - n_valid < 1:
+            raise ValueError(
+                f"early_stopping needs at least one validation and one training "
+                f"sample; validation_fraction={self.validation_fraction} of "
+                f"{n} samples gives {n_valid}."
+            )
+        rows = np.arange(n)
+        stratify = None
+        if is_classifier(self) and y.ndim == 1:
+            counts = np.bincount(y.numpy())
+            if counts[counts > 0].min() >= 2 and n_valid >= len(counts[counts > 0]):
+                stratify = y.numpy()
+        train_rows, valid_rows = train_test_split(
+            rows, test_size=n_valid, random_state=seed, stratify=stratify
+        )
+        return dataset.subset(np.sort(train_rows)), dataset.subset(np.sort(valid_rows))
+
+    # -- the net --------------------------------------------------------------
+
+    def _optimizer_params(self):
+        params = {"weight_decay": self.weight_decay}
+        if self.optimizer == "sgd":
+            params.update(momentum=self.momentum, nesterov=self.nesterov)
+        return {f"optimizer__{k}": v for k, v in params.items()}
+
+    def _callbacks(self):
+        callbacks = [(f"user_{i}", cb) for i, cb in enumerate(self.callbacks or [])]
+        callbacks.append(("finite_loss", _StopOnNonFiniteLoss()))
+        callbacks.append(
+            (
+                "lr_schedule",
+                _ScheduledLearningRate(
+                    self.learning_rate,
+                    self.lr_schedule,
+                    self.lr_decay,
+                    self.lr_step_size,
+                    self.max_epochs,
+                ),
+            )
+        )
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.patience,
+                        threshold=self.min_delta,
+                        threshold_mode="abs",
+                        load_best=True,
+                        sink=print if self.verbose else (lambda *args: None),
+                    ),
+                )
+            )
+        if self.verbose >= 2:
+            callbacks.append(("progress", ProgressBar()))
+        return callbacks
+
+    def _make_net(self, module, valid, seed):
+        if self.nesterov and (self.optimizer != "sgd" or self.momentum == 0):
+            raise ValueError("nesterov=True needs optimizer='sgd' and momentum > 0.")
+        return _Net(
+            module,
+            criterion=self._make_criterion(),
+            optimizer=OPTIMIZERS[self.optimizer],
+            lr=self.learning_rate,
+            max_epochs=self.max_epochs,
+            batch_size=-1,
+            train_split=None if valid is None else predefined_split(valid),
+            callbacks=self._callbacks(),
+            verbose=int(self.verbose >= 1),
+            device=self._device(),
+            l1=self.l1,
+            shuffle_seed=seed,
+            **self._optimizer_params(),
+        )
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return min(self.batch_size, n_samples)
+
+    def _initialize(self, n_features, n_outputs, seed):
+        torch.manual_seed(seed)
+        module = self._build_module(n_features, n_outputs)
+        if self.init_from is not None:
+            self._copy_weights(module)
+        self.frozen_ = _freeze(module, self.freeze)
+        return module
+
+    def _copy_weights(self, module):
+        source = self.init_from
+        check_is_fitted(source, "net_")
+        state = source.net_.module_.state_dict()
+        target = module.state_dict()
+        mismatched = [
+            k for k in state if k not in target or target[k].shape != state[k].shape
+        ]
+        if mismatched:
+            raise ValueError(
+                "init_from must have the same architecture; these weights do not "
+                f"match: {mismatched[:5]}."
+            )
+        module.load_state_dict(state)
+
+    def _train(self, X, y, sample_weight, epochs=None):
+        """Validate, (re)build when needed and train; the core of ``fit``."""
+        continuing = self._continuing()
+        X, y = self._validate_Xy(X, y, reset=not continuing)
+        sample_weight = check_sample_weight(sample_weight, X, dtype=np.float32)
+        target, n_outputs = self._encode_targets(y, reset=not continuing)
+        random_state = check_random_state(self.random_state)
+        seed = int(random_state.randint(np.iinfo(np.int32).max))
+        dataset = self._dataset(X, target, sample_weight)
+        train, valid = self._split(dataset, dataset.y, seed)
+        if not continuing:
+            module = self._initialize(X.shape[1], n_outputs, seed)
+            self.net_ = self._make_net(module, valid, seed)
+            self.net_.initialize()
+        elif valid is not None:
+            self.net_.set_params(train_split=predefined_split(valid))
+        self.net_.set_params(batch_size=self._batch_size(len(train)))
+        self.net_.partial_fit(train, epochs=epochs)
+        self._record_history()
+        return self
+
+    def _continuing(self):
+        return self.warm_start and hasattr(self, "net_")
+
+    def _record_history(self):
+        history = self.net_.history
+        self.n_epochs_ = len(history)
+        self.loss_curve_ = np.array(history[:, "train_loss"], dtype=float)
+        if self.early_stopping:
+            valid = np.array(history[:, "valid_loss"], dtype=float)
+            self.validation_loss_curve_ = valid
+            self.best_epoch_ = int(np.argmin(valid)) + 1
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss; rows of zero weight are left out.
+
+        Returns
+        -------
+        self : estimator
+            The fitted estimator.
+        """
+        return self._train(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one more epoch on ``(X, y)`` (the first call initialises).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets; for classifiers every class must appear in the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : estimator
+            The updated estimator.
+        """
+        if not hasattr(self, "net_"):
+            self._validate_params()
+        warm = self.warm_start
+        self.warm_start = True
+        try:
+            return self._train(X, y, sample_weight, epochs=1)
+        finally:
+            self.warm_start = warm
+
+    # -- prediction ---------------------------------------------------------
+
+    def _forward(self, X):
+        """Raw network outputs for validated ``X``, in evaluation mode."""
+        module = self.net_.module_
+        module.eval()
+        inputs = self._inputs_tensor(X)
+        device = self.net_.device
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, len(inputs), 4096):
+                batch = inputs[start : start + 4096].to(device)
+                outputs.append(module(batch).cpu())
+        if not outputs:
+            return np.empty((0, 0), dtype=np.float32)
+        return torch.cat(outputs).numpy()
+
+    def _predict_input(self, X):
+        check_is_fitted(self, "net_")
+        return self._validate_X(X, reset=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags

@@ -1,0 +1,456 @@
+"""Multi-layer perceptrons for classification and regression (notes 1074-1700).
+
+The module is :class:`~ml2learn.neural.modules.MLP`; the output layer and the
+loss follow the task: softmax + cross-entropy for classes, sigmoid + binary
+cross-entropy per label for multi-label targets, linear + squared error for
+(multi-output) regression.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from scipy.special import expit, softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import check_classification_targets_min2
+from ._base import BaseNeuralEstimator
+from .modules import MLP
+from .modules._mlp import ACTIVATIONS
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+
+class _BaseMLP(BaseNeuralEstimator):
+    _parameter_constraints: dict = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "hidden_layer_sizes": [tuple, list, Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": [StrOptions({"before", "after"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        dropout=0.0,
+        batch_norm=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        momentum=0.9,
+        nesterov=False,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        weight_decay=0.0,
+        l1=0.0,
+        max_epochs=200,
+        batch_size="auto",
+        early_stopping=False,
+        patience=5,
+        min_delta=1e-3,
+        validation_fraction=0.1,
+        warm_start=False,
+        init_from=None,
+        freeze=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.weight_decay = weight_decay
+        self.l1 = l1
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers; "
+                f"got {self.hidden_layer_sizes!r}."
+            )
+        return sizes
+
+    def _build_module(self, n_features, n_outputs):
+        return MLP(
+            n_features,
+            self._hidden_sizes(),
+            n_outputs,
+            activation=self.activation,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )
+
+
+_PARAMETERS_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+        Width of each hidden layer.
+    activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "elu"}, \
+            default="relu"
+        Activation of the hidden layers.
+    dropout : float, default=0.0
+        Dropout probability after every hidden layer (training only).
+        Range ``[0, 1)``.
+    batch_norm : {"before", "after"} or None, default=None
+        Batch normalisation before or after each hidden activation.
+    optimizer : {"sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta"}, \
+            default="adam"
+        The update rule.
+    learning_rate : float, default=1e-3
+        Initial learning rate ``eta_0``. Range ``(0, inf)``.
+    momentum : float, default=0.9
+        Momentum of ``optimizer="sgd"``. Range ``[0, 1]``.
+    nesterov : bool, default=False
+        Nesterov momentum (``optimizer="sgd"`` with momentum > 0).
+    lr_schedule : {"time", "step", "exponential", "cosine"} or None, default=None
+        Per-epoch learning rate: ``eta_0 / (1 + k t)``, ``eta_0 * drop **
+        floor(t / lr_step_size)``, ``eta_0 * exp(-k t)`` or a cosine decay to
+        0 over ``max_epochs``; ``None`` keeps ``eta_0``.
+    lr_decay : float, default=0.1
+        ``k`` of the time-based and exponential schedules, ``drop`` of the
+        step schedule. Range ``[0, inf)``.
+    lr_step_size : int, default=10
+        Epochs between two drops of the step schedule.
+    weight_decay : float, default=0.0
+        L2 penalty as PyTorch applies it: ``weight_decay * w`` is added to
+        every gradient (the gradient of ``weight_decay / 2 * sum w^2``).
+    l1 : float, default=0.0
+        ``lambda`` of the L1 term ``lambda * sum |w|`` added to the training
+        loss (weight matrices only, not biases).
+    max_epochs : int, default=200
+        Epochs of training (fewer with early stopping).
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data, stop when the
+        validation loss has not improved by ``min_delta`` for ``patience``
+        epochs and restore the best weights.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    min_delta : float, default=1e-3
+        Smallest decrease of the validation loss that counts.
+    validation_fraction : float, default=0.1
+        Share held out for early stopping. Range ``(0, 1)``.
+    warm_start : bool, default=False
+        Continue training the fitted network instead of starting anew.
+    init_from : fitted estimator of the same architecture, default=None
+        Copy its weights before training (transfer learning).
+    freeze : int, str, list of str or None, default=None
+        Layers kept fixed: the first ``freeze`` layers, or layer names
+        (``"hidden.0"``, ``"output"``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout, batch order and the validation split:
+        two fits with the same seed are identical on CPU.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where to train; ``"auto"`` picks CUDA when available.
+    verbose : int, default=0
+        0 silent, 1 skorch's epoch table, 2 adds a progress bar.
+    callbacks : list of skorch callbacks, default=None
+        Extra callbacks, run before the built-in ones.
+"""
+
+_ATTRIBUTES_DOC = """
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_`` is the torch module and
+        ``net_.history`` the per-epoch record (``train_loss``,
+        ``valid_loss``, ``lr``, ...).
+    n_epochs_ : int
+        Epochs run in total.
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
+        Training loss per epoch.
+    validation_loss_curve_ : ndarray of shape (`n_epochs_`,)
+        Validation loss per epoch (with ``early_stopping``).
+    best_epoch_ : int
+        Epoch of the lowest validation loss, whose weights were restored
+        (with ``early_stopping``).
+    frozen_ : list of str
+        Names of the layers kept fixed.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    __doc__ = (
+        """A multi-layer perceptron classifier trained with mini-batches.
+
+    Hidden layers ``h_l = g(W_l h_{l-1} + b_l)`` and a linear output layer
+    whose logits go through a softmax (cross-entropy loss) for single-label
+    targets, or a sigmoid per label (binary cross-entropy) for multi-label
+    indicator targets.
+"""
+        + _PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels (label indices for multi-label targets)."""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    MLPRegressor : The same network for real-valued targets.
+    sklearn.neural_network.MLPClassifier : scikit-learn's numpy version.
+
+    Notes
+    -----
+    The loss minimised is the weighted mean over the batch,
+    ``J = sum_i w_i L(y_i, f(x_i)) / sum_i w_i``, plus ``l1 * sum |W|``;
+    ``L`` is the cross-entropy ``-log softmax(f(x))_y`` (notes, lines
+    1074-1700), or ``-sum_k y_k log s_k + (1 - y_k) log(1 - s_k)`` averaged
+    over labels for multi-label targets.
+
+    References
+    ----------
+    .. [1] D. E. Rumelhart, G. E. Hinton and R. J. Williams, "Learning
+       representations by back-propagating errors", Nature 323, 1986.
+    .. [2] D. P. Kingma and J. Ba, "Adam: a method for stochastic
+       optimization", ICLR 2015.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from ml2learn.neural import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(16,), learning_rate=0.01,
+    ...                     max_epochs=100, random_state=0).fit(X, y)
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    """
+    )
+
+    def _encode_targets(self, y, reset):
+        if reset:
+            self._multilabel = type_of_target(y) == "multilabel-indicator"
+        if self._multilabel:
+            y = np.asarray(y)
+            if reset:
+                self.classes_ = np.arange(y.shape[1])
+            return torch.from_numpy(y.astype(np.float32)), y.shape[1]
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
+        if reset:
+            classes = getattr(self, "_partial_fit_classes", None)
+            self.classes_ = np.unique(y if classes is None else classes)
+            check_classification_targets_min2(self.classes_)
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y holds labels {unseen.tolist()} not seen in the first fit; "
+                f"classes_ is {self.classes_.tolist()}."
+            )
+        encoded = np.searchsorted(self.classes_, y)
+        return torch.from_numpy(encoded.astype(np.int64)), len(self.classes_)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch on ``(X, y)`` (the first call initialises).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Targets.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; needed in the first call when ``y`` does not
+            show them all, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The updated estimator.
+        """
+        self._partial_fit_classes = None if hasattr(self, "net_") else classes
+        try:
+            return super().partial_fit(X, y, sample_weight=sample_weight)
+        finally:
+            del self._partial_fit_classes
+
+    def _make_criterion(self):
+        if self._multilabel:
+            return torch.nn.BCEWithLogitsLoss(reduction="none")
+        return torch.nn.CrossEntropyLoss(reduction="none")
+
+    def predict_proba(self, X):
+        """Class probabilities: softmax of the logits (sigmoid per label for
+        multi-label targets).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities ordered as ``classes_``.
+        """
+        logits = self._forward(self._predict_input(X)).astype(np.float64)
+        if self._multilabel:
+            return expit(logits)
+        return softmax(logits, axis=1)
+
+    def decision_function(self, X):
+        """The network's logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes the logit difference (positive favours
+            ``classes_[1]``); otherwise one logit per class (or label).
+        """
+        logits = self._forward(self._predict_input(X)).astype(np.float64)
+        if not self._multilabel and logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities.
+        """
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class (labels above probability 0.5 for multi-label).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels.
+        """
+        proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba > 0.5).astype(np.int64)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    __doc__ = (
+        """A multi-layer perceptron regressor trained with mini-batches.
+
+    Hidden layers ``h_l = g(W_l h_{l-1} + b_l)`` and a linear output layer,
+    one unit per target column, trained on the squared error.
+"""
+        + _PARAMETERS_DOC
+        + """
+    Attributes
+    ----------"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    MLPClassifier : The same network for classes.
+    sklearn.neural_network.MLPRegressor : scikit-learn's numpy version.
+
+    Notes
+    -----
+    The loss is the weighted mean squared error over the batch (averaged over
+    target columns), ``J = sum_i w_i ||y_i - f(x_i)||^2 / (k sum_i w_i)``,
+    plus ``l1 * sum |W|``.
+
+    References
+    ----------
+    .. [1] D. E. Rumelhart, G. E. Hinton and R. J. Williams, "Learning
+       representations by back-propagating errors", Nature 323, 1986.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml2learn.neural import MLPRegressor
+    >>> X = np.linspace(-1, 1, 200).reshape(-1, 1)
+    >>> reg = MLPRegressor((32,), learning_rate=0.01, max_epochs=300,
+    ...                    random_state=0).fit(X, X[:, 0] ** 2)
+    >>> bool(reg.score(X, X[:, 0] ** 2) > 0.9)
+    True
+    """
+    )
+
+    def _encode_targets(self, y, reset):
+        y = np.asarray(y, dtype=np.float32)
+        if reset:
+            self._y_ndim = y.ndim
+        target = y.reshape(len(y), -1)
+        return torch.from_numpy(np.ascontiguousarray(target)), target.shape[1]
+
+    def _make_criterion(self):
+        return torch.nn.MSELoss(reduction="none")
+
+    def predict(self, X):
+        """Network outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, 1-D when the training target was.
+        """
+        output = self._forward(self._predict_input(X)).astype(np.float64)
+        return output.ravel() if self._y_ndim == 1 else output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
