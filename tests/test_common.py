@@ -99,13 +99,17 @@ def _predictions(estimator, X):
 
 def test_registry_is_complete():
     import ml2learn.ensemble as ensemble
+    import ml2learn.neural as neural
 
     names = {name for name, _ in ESTIMATORS}
     public = {
-        name for name in ensemble.__all__ if isinstance(getattr(ensemble, name), type)
+        name
+        for package in (ensemble, neural)
+        for name in package.__all__
+        if isinstance(getattr(package, name), type)
     }
     assert public <= names
-    assert len(names) >= 5
+    assert len(names) >= 7
 
 
 @parametrize_with_checks(

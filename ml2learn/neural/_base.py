@@ -422,9 +422,11 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         self.n_epochs_ = len(history)
         self.loss_curve_ = np.array(history[:, "train_loss"], dtype=float)
         if self.early_stopping:
-            valid = np.array(history[:, "valid_loss"], dtype=float)
-            self.validation_loss_curve_ = valid
-            self.best_epoch_ = int(np.argmin(valid)) + 1
+            self.validation_loss_curve_ = np.array(
+                history[:, "valid_loss"], dtype=float
+            )
+            stopper = dict(self.net_.callbacks_)["early_stopping"]
+            self.best_epoch_ = int(stopper.best_epoch_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -1,0 +1,342 @@
+import io
+import re
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+import torch
+from scipy.special import softmax
+from skorch.callbacks import Callback
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from ml2learn.ensemble import AdaBoostClassifier
+from ml2learn.neural import MLPClassifier, MLPRegressor, learning_rate_at
+
+X_clf, y_clf = make_classification(
+    n_samples=200, n_features=6, n_informative=4, n_classes=3, random_state=0
+)
+X_clf = StandardScaler().fit_transform(X_clf)
+X_reg, y_reg = make_regression(n_samples=200, n_features=4, noise=1, random_state=0)
+y_reg = y_reg / y_reg.std()
+
+FAST = dict(hidden_layer_sizes=(16,), learning_rate=0.01, batch_size=32)
+
+
+def _set_weights(module, weights):
+    with torch.no_grad():
+        for name, value in weights.items():
+            module.get_parameter(name).copy_(torch.tensor(value))
+
+
+def test_forward_pass_equals_hand_computation():
+    X = np.array([[1.0, -2.0], [0.5, 3.0]])
+    W1 = np.array([[1.0, 0.5], [-1.0, 2.0], [0.0, 1.0]])  # (hidden, in)
+    b1 = np.array([0.1, -0.2, 0.3])
+    W2 = np.array([[1.0, -1.0, 0.5], [0.0, 2.0, -1.0]])  # (out, hidden)
+    b2 = np.array([0.05, -0.05])
+    weights = {
+        "hidden.0.linear.weight": W1,
+        "hidden.0.linear.bias": b1,
+        "output.weight": W2,
+        "output.bias": b2,
+    }
+    hidden = np.maximum(X @ W1.T + b1, 0)
+    logits = hidden @ W2.T + b2
+    clf = MLPClassifier((3,), max_epochs=1, random_state=0).fit(X, [0, 1])
+    _set_weights(clf.net_.module_, {k: np.float32(v) for k, v in weights.items()})
+    np.testing.assert_allclose(clf.predict_proba(X), softmax(logits, axis=1), rtol=1e-6)
+    np.testing.assert_allclose(
+        clf.decision_function(X), logits[:, 1] - logits[:, 0], rtol=1e-5
+    )
+    reg = MLPRegressor((3,), max_epochs=1, random_state=0).fit(X, np.zeros((2, 2)))
+    _set_weights(reg.net_.module_, {k: np.float32(v) for k, v in weights.items()})
+    np.testing.assert_allclose(reg.predict(X), logits, rtol=1e-5)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "gelu", "elu", "leaky_relu"])
+def test_activations(activation):
+    clf = MLPClassifier(activation=activation, max_epochs=30, random_state=0, **FAST)
+    assert clf.fit(X_clf, y_clf).score(X_clf, y_clf) > 0.7
+
+
+def test_dropout_and_batch_norm_only_act_in_training():
+    for options in (dict(dropout=0.5), dict(batch_norm="before"),
+                    dict(batch_norm="after")):
+        clf = MLPClassifier(max_epochs=3, random_state=0, **FAST, **options)
+        clf.fit(X_clf, y_clf)
+        module = clf.net_.module_
+        inputs = torch.tensor(X_clf[:50], dtype=torch.float32)
+        module.train()
+        with torch.no_grad():
+            train_out = module(inputs)
+        module.eval()
+        with torch.no_grad():
+            eval_out = module(inputs)
+        assert not torch.allclose(train_out, eval_out), options
+        np.testing.assert_allclose(
+            clf.decision_function(X_clf[:50]), eval_out.numpy(), rtol=1e-5
+        )
+        np.testing.assert_array_equal(clf.predict(X_clf), clf.predict(X_clf))
+
+
+def test_batch_norm_placement():
+    before = MLPClassifier((4,), batch_norm="before", max_epochs=1).fit(X_clf, y_clf)
+    after = MLPClassifier((4,), batch_norm="after", max_epochs=1).fit(X_clf, y_clf)
+    block_before = before.net_.module_.hidden[0]
+    block_after = after.net_.module_.hidden[0]
+    assert block_before.norm_before is not None and block_before.norm_after is None
+    assert block_after.norm_after is not None and block_after.norm_before is None
+
+
+class _ScriptedValidation(Callback):
+    """Replaces the validation loss by a script and keeps every epoch's weights."""
+
+    def __init__(self, losses):
+        self.losses = losses
+        self.snapshots = []
+
+    def on_epoch_end(self, net, **kwargs):
+        epoch = len(net.history) - 1
+        net.history.record("valid_loss", self.losses[epoch])
+        self.snapshots.append(
+            {k: v.clone() for k, v in net.module_.state_dict().items()}
+        )
+
+
+def test_early_stopping_on_a_scripted_validation_curve():
+    # best at epoch 3 (0.4); 0.3999 is not better by min_delta = 0.001; five
+    # epochs without improvement (4..8) stop training after epoch 8
+    script = [1.0, 0.5, 0.4, 0.3999, 0.45, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1]
+    recorder = _ScriptedValidation(script)
+    clf = MLPClassifier(
+        early_stopping=True, patience=5, min_delta=1e-3, max_epochs=12,
+        callbacks=[recorder], random_state=0, **FAST,
+    ).fit(X_clf, y_clf)
+    assert clf.n_epochs_ == 8
+    assert clf.best_epoch_ == 3
+    np.testing.assert_allclose(clf.validation_loss_curve_, script[:8])
+    restored = clf.net_.module_.state_dict()
+    for name, value in recorder.snapshots[2].items():
+        torch.testing.assert_close(restored[name], value)
+    assert not torch.equal(
+        restored["output.weight"], recorder.snapshots[-1]["output.weight"]
+    )
+
+
+def test_early_stopping_really_stops():
+    X, y = load_digits(return_X_y=True)
+    clf = MLPClassifier(early_stopping=True, max_epochs=300, random_state=0, **FAST)
+    clf.fit(X / 16, y)
+    assert clf.n_epochs_ < 300
+    assert clf.best_epoch_ == clf.n_epochs_ - clf.patience
+
+
+@pytest.mark.parametrize("schedule", ["time", "step", "exponential", "cosine"])
+def test_schedules_follow_their_formula(schedule):
+    params = dict(lr_schedule=schedule, lr_decay=0.3, lr_step_size=2, max_epochs=7)
+    clf = MLPClassifier((4,), learning_rate=0.05, random_state=0, **params)
+    clf.fit(X_clf, y_clf)
+    recorded = clf.net_.history[:, "lr"]
+    expected = {
+        "time": [0.05 / (1 + 0.3 * t) for t in range(7)],
+        "step": [0.05 * 0.3 ** (t // 2) for t in range(7)],
+        "exponential": [0.05 * np.exp(-0.3 * t) for t in range(7)],
+        "cosine": [0.05 * (1 + np.cos(np.pi * t / 7)) / 2 for t in range(7)],
+    }[schedule]
+    np.testing.assert_allclose(recorded, expected)
+    np.testing.assert_allclose(
+        [learning_rate_at(schedule, t, 0.05, decay=0.3, step_size=2, max_epochs=7)
+         for t in range(7)],
+        expected,
+    )
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(expected[-1])
+
+
+def test_l1_adds_lambda_times_sum_of_absolute_weights():
+    clf = MLPClassifier((8,), l1=0.01, max_epochs=2, random_state=0).fit(X_clf, y_clf)
+    net = clf.net_
+    X = torch.tensor(X_clf, dtype=torch.float32)
+    target = (torch.tensor(y_clf), torch.ones(len(y_clf)))
+    y_pred = net.module_(X)
+    with_l1 = net.get_loss(y_pred, target, training=True)
+    without = net.get_loss(y_pred, target, training=False)
+    module = net.module_
+    penalty = module.hidden[0].linear.weight.abs().sum() + module.output.weight.abs().sum()
+    torch.testing.assert_close(with_l1 - without, 0.01 * penalty)
+
+
+def test_weight_decay_shrinks_weights():
+    plain = MLPClassifier(max_epochs=30, random_state=0, **FAST).fit(X_clf, y_clf)
+    decayed = MLPClassifier(
+        max_epochs=30, weight_decay=0.5, random_state=0, **FAST
+    ).fit(X_clf, y_clf)
+    norm = lambda clf: float(clf.net_.module_.output.weight.detach().norm())  # noqa: E731
+    assert norm(decayed) < norm(plain)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "adamw", "adagrad",
+                                       "adadelta"])
+def test_optimizers(optimizer):
+    lr = 1.0 if optimizer == "adadelta" else 0.01
+    clf = MLPClassifier(
+        (16,), optimizer=optimizer, learning_rate=lr, max_epochs=40, batch_size=32,
+        random_state=0,
+    ).fit(X_clf, y_clf)
+    assert type(clf.net_.optimizer_).__name__.lower() == optimizer
+    assert clf.score(X_clf, y_clf) > 0.7
+
+
+def test_sgd_nesterov_and_bad_combination():
+    clf = MLPClassifier(optimizer="sgd", nesterov=True, max_epochs=2, **FAST)
+    clf.fit(X_clf, y_clf)
+    assert clf.net_.optimizer_.param_groups[0]["nesterov"]
+    with pytest.raises(ValueError, match="nesterov"):
+        MLPClassifier(nesterov=True, max_epochs=1).fit(X_clf, y_clf)
+
+
+def test_nan_loss_stops_with_a_clear_error():
+    reg = MLPRegressor(optimizer="sgd", learning_rate=1e6, max_epochs=50, **{
+        k: v for k, v in FAST.items() if k != "learning_rate"})
+    with pytest.raises(ValueError, match=r"training loss became (nan|inf) at epoch \d+"):
+        reg.fit(X_reg, y_reg * 1e3)
+
+
+def test_same_seed_bit_identical_other_seed_differs():
+    fits = [
+        MLPClassifier(dropout=0.2, max_epochs=5, random_state=s, **FAST).fit(
+            X_clf, y_clf
+        )
+        for s in (0, 0, 1)
+    ]
+    np.testing.assert_array_equal(fits[0].predict_proba(X_clf),
+                                  fits[1].predict_proba(X_clf))
+    assert not np.array_equal(fits[0].predict_proba(X_clf),
+                              fits[2].predict_proba(X_clf))
+
+
+def test_zero_sample_weight_is_removal():
+    w = np.ones(len(y_clf))
+    w[::3] = 0
+    weighted = MLPClassifier(max_epochs=5, random_state=0, **FAST)
+    weighted.fit(X_clf, y_clf, sample_weight=w)
+    removed = MLPClassifier(max_epochs=5, random_state=0, **FAST)
+    removed.fit(X_clf[w > 0], y_clf[w > 0])
+    np.testing.assert_array_equal(weighted.predict_proba(X_clf),
+                                  removed.predict_proba(X_clf))
+
+
+def test_weighted_loss_formula():
+    clf = MLPClassifier((4,), max_epochs=1, random_state=0).fit(X_clf, y_clf)
+    X = torch.tensor(X_clf[:10], dtype=torch.float32)
+    y = torch.tensor(y_clf[:10])
+    w = torch.arange(1.0, 11.0)
+    y_pred = clf.net_.module_(X)
+    per_sample = torch.nn.functional.cross_entropy(y_pred, y, reduction="none")
+    torch.testing.assert_close(
+        clf.net_.get_loss(y_pred, (y, w)), (per_sample * w).sum() / w.sum()
+    )
+
+
+def test_inside_adaboost_with_sample_weight():
+    boosted = AdaBoostClassifier(
+        MLPClassifier((8,), max_epochs=10, **{k: v for k, v in FAST.items()
+                                              if k != "hidden_layer_sizes"}),
+        n_estimators=3, random_state=0,
+    ).fit(X_clf, y_clf)
+    assert len(boosted.estimators_) == 3
+    assert boosted.score(X_clf, y_clf) > 0.6
+
+
+def test_warm_start_continues_training():
+    clf = MLPClassifier(max_epochs=5, warm_start=True, random_state=0, **FAST)
+    clf.fit(X_clf, y_clf)
+    first = clf.loss_curve_[-1]
+    clf.fit(X_clf, y_clf)
+    assert clf.n_epochs_ == 10
+    assert clf.loss_curve_[-1] < first
+    cold = MLPClassifier(max_epochs=5, random_state=0, **FAST).fit(X_clf, y_clf)
+    cold.fit(X_clf, y_clf)
+    assert cold.n_epochs_ == 5
+
+
+def test_partial_fit_one_epoch_at_a_time():
+    clf = MLPClassifier(random_state=0, **FAST)
+    clf.partial_fit(X_clf[:50], y_clf[:50], classes=[0, 1, 2])
+    clf.partial_fit(X_clf[50:], y_clf[50:])
+    assert clf.n_epochs_ == 2
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    with pytest.raises(ValueError, match="not seen"):
+        clf.partial_fit(X_clf[:5], [0, 1, 2, 3, 3])
+
+
+def test_init_from_and_freeze_first_layer():
+    source = MLPClassifier((16, 8), max_epochs=10, random_state=0, learning_rate=0.01)
+    source.fit(X_clf, y_clf)
+    tuned = MLPClassifier(
+        (16, 8), init_from=source, freeze=1, max_epochs=5, learning_rate=0.01,
+        random_state=1,
+    ).fit(X_clf, (y_clf + 1) % 3)
+    before = source.net_.module_.state_dict()
+    after = tuned.net_.module_.state_dict()
+    assert tuned.frozen_ == ["hidden.0"]
+    torch.testing.assert_close(after["hidden.0.linear.weight"],
+                               before["hidden.0.linear.weight"])
+    assert not torch.equal(after["hidden.1.linear.weight"],
+                           before["hidden.1.linear.weight"])
+    named = MLPClassifier((16, 8), init_from=source, freeze=["hidden.1", "output"],
+                          max_epochs=2, random_state=1).fit(X_clf, y_clf)
+    torch.testing.assert_close(named.net_.module_.state_dict()["output.weight"],
+                               before["output.weight"])
+    with pytest.raises(ValueError, match="same architecture"):
+        MLPClassifier((4,), init_from=source, max_epochs=1).fit(X_clf, y_clf)
+    with pytest.raises(ValueError, match="do not exist"):
+        MLPClassifier((16, 8), freeze=["nope"], max_epochs=1).fit(X_clf, y_clf)
+
+
+def test_multilabel_and_multioutput():
+    Y = np.column_stack([y_clf == 0, y_clf == 1, X_clf[:, 0] > 0]).astype(int)
+    clf = MLPClassifier(max_epochs=60, random_state=0, **FAST).fit(X_clf, Y)
+    assert clf.predict(X_clf).shape == Y.shape
+    assert clf.predict_proba(X_clf).shape == Y.shape
+    assert (clf.predict(X_clf) == Y).mean() > 0.85
+    Y_reg = np.column_stack([y_reg, -y_reg])
+    reg = MLPRegressor(max_epochs=60, random_state=0, **FAST).fit(X_reg, Y_reg)
+    assert reg.predict(X_reg).shape == (200, 2)
+    assert reg.score(X_reg, Y_reg) > 0.8
+
+
+def test_verbose_prints_epoch_table():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        MLPClassifier(max_epochs=3, verbose=1, random_state=0, **FAST).fit(X_clf, y_clf)
+    text = out.getvalue()
+    assert "train_loss" in text
+    assert len(re.findall(r"^\s+\d+\s", text, flags=re.M)) == 3
+
+
+def test_digits_accuracy():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X / 16, y, random_state=0)
+    clf = MLPClassifier((128,), batch_size=64, max_epochs=30, random_state=0)
+    assert clf.fit(X_train, y_train).score(X_test, y_test) > 0.95
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="could not convert|numeric"):
+        MLPClassifier(max_epochs=1).fit(np.array([["a", "b"], ["c", "d"]]), [0, 1])
+    with pytest.raises(ValueError, match="NaN"):
+        MLPClassifier(max_epochs=1).fit([[np.nan, 1.0], [1.0, 2.0]], [0, 1])
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        MLPClassifier(max_epochs=1).fit(X_clf, np.zeros(len(X_clf)))
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        MLPClassifier((4, 0), max_epochs=1).fit(X_clf, y_clf)
+    with pytest.raises(ValueError, match="learning_rate"):
+        MLPClassifier(learning_rate=-1).fit(X_clf, y_clf)
+    clf = MLPClassifier(max_epochs=1).fit(X_clf, y_clf)
+    with pytest.raises(ValueError, match="6 features"):
+        clf.predict(X_clf[:, :3])
+    with pytest.raises(ValueError, match="early_stopping needs"):
+        MLPClassifier(early_stopping=True, validation_fraction=0.01,
+                      max_epochs=1).fit(X_clf[:20], y_clf[:20])
