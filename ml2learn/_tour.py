@@ -118,7 +118,43 @@ def _boosting_entries():
     ]
 
 
-for _entry in _boosting_entries():
+def _neural_entries():
+    from sklearn.compose import TransformedTargetRegressor
+
+    from .neural import MLPClassifier, MLPRegressor
+
+    def mlp(quick):
+        clf = MLPClassifier(
+            batch_size=64, max_epochs=10 if quick else 30, random_state=0
+        )
+        pipe = make_pipeline(StandardScaler(), clf)
+        grid = {"mlpclassifier__hidden_layer_sizes": [(64,), (128,)]}
+        if not quick:
+            grid["mlpclassifier__learning_rate"] = [1e-3, 3e-3]
+        return pipe, grid
+
+    def mlp_regression(quick):
+        reg = MLPRegressor(
+            (32,),
+            batch_size=32,
+            learning_rate=3e-3,
+            max_epochs=20 if quick else 60,
+            random_state=0,
+        )
+        scaled = TransformedTargetRegressor(reg, transformer=StandardScaler())
+        pipe = make_pipeline(StandardScaler(), scaled)
+        grid = {"transformedtargetregressor__regressor__weight_decay": [0.0, 1e-2]}
+        return pipe, grid
+
+    digits = lambda: load_digits(return_X_y=True)  # noqa: E731
+    diabetes = lambda: load_diabetes(return_X_y=True)  # noqa: E731
+    return [
+        TourEntry("neural", "MLP", "digits", digits, mlp),
+        TourEntry("neural", "MLP regression", "diabetes", diabetes, mlp_regression),
+    ]
+
+
+for _entry in _boosting_entries() + _neural_entries():
     register(_entry)
 
 

@@ -63,9 +63,7 @@ GRIDS = {
 # The one exception ../shared/DESIGN.md permits, in scikit-learn's own words
 # (as for SGDClassifier): an estimator trained by stochastic mini-batch
 # optimisation sees repeated rows as more, differently shuffled batches.
-_MINI_BATCH_REASON = (
-    "sample_weight is not equivalent to removing/repeating samples."
-)
+_MINI_BATCH_REASON = "sample_weight is not equivalent to removing/repeating samples."
 
 
 def _expected_failed_checks(estimator):
@@ -77,6 +75,7 @@ def _expected_failed_checks(estimator):
             "check_sample_weight_equivalence_on_sparse_data": _MINI_BATCH_REASON,
         }
     return {}
+
 
 ESTIMATORS = all_estimators()
 

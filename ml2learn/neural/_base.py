@@ -126,10 +126,10 @@ def _weight_matrices(module):
 class _StopOnNonFiniteLoss(Callback):
     """Stops training with a clear error once a batch loss is NaN or inf."""
 
-    def on_batch_end(self, net, training=False, **kwargs):
+    def on_batch_end(self, net, training=False, loss=None, **kwargs):
         if not training:
             return
-        loss = net.history[-1, "batches", -1, "train_loss"]
+        loss = loss.item()
         if not math.isfinite(loss):
             raise ValueError(
                 f"The training loss became {loss} at epoch {len(net.history)}; "
@@ -148,6 +148,7 @@ class _Net(NeuralNet):
 
     def initialize(self):
         self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
+        self.uniform_weights_ = False
         return super().initialize()
 
     def get_iterator(self, dataset, training=False):
@@ -166,12 +167,22 @@ class _Net(NeuralNet):
         if self.module_.training != training:
             super()._set_training(training)
 
+    def get_default_callbacks(self):
+        # the epoch table is built every epoch even when nothing prints it
+        callbacks = super().get_default_callbacks()
+        if not self.verbose:
+            callbacks = [(n, cb) for n, cb in callbacks if n != "print_log"]
+        return callbacks
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         target, weight = y_true
         per_sample = self.criterion_(y_pred, target)
         if per_sample.ndim > 1:
             per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
-        loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
+        if self.uniform_weights_:
+            loss = per_sample.mean()
+        else:
+            loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
         if training and self.l1 > 0:
             loss = loss + self.l1 * sum(
                 w.abs().sum() for w in _weight_matrices(self.module_)
@@ -410,6 +421,8 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         elif valid is not None:
             self.net_.set_params(train_split=predefined_split(valid))
         self.net_.set_params(batch_size=self._batch_size(len(train)))
+        weights = dataset.sample_weight
+        self.net_.uniform_weights_ = bool(torch.all(weights == weights[0]))
         self.net_.partial_fit(train, epochs=epochs)
         self._record_history()
         return self

@@ -62,8 +62,11 @@ def test_activations(activation):
 
 
 def test_dropout_and_batch_norm_only_act_in_training():
-    for options in (dict(dropout=0.5), dict(batch_norm="before"),
-                    dict(batch_norm="after")):
+    for options in (
+        dict(dropout=0.5),
+        dict(batch_norm="before"),
+        dict(batch_norm="after"),
+    ):
         clf = MLPClassifier(max_epochs=3, random_state=0, **FAST, **options)
         clf.fit(X_clf, y_clf)
         module = clf.net_.module_
@@ -111,8 +114,13 @@ def test_early_stopping_on_a_scripted_validation_curve():
     script = [1.0, 0.5, 0.4, 0.3999, 0.45, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1]
     recorder = _ScriptedValidation(script)
     clf = MLPClassifier(
-        early_stopping=True, patience=5, min_delta=1e-3, max_epochs=12,
-        callbacks=[recorder], random_state=0, **FAST,
+        early_stopping=True,
+        patience=5,
+        min_delta=1e-3,
+        max_epochs=12,
+        callbacks=[recorder],
+        random_state=0,
+        **FAST,
     ).fit(X_clf, y_clf)
     assert clf.n_epochs_ == 8
     assert clf.best_epoch_ == 3
@@ -147,8 +155,10 @@ def test_schedules_follow_their_formula(schedule):
     }[schedule]
     np.testing.assert_allclose(recorded, expected)
     np.testing.assert_allclose(
-        [learning_rate_at(schedule, t, 0.05, decay=0.3, step_size=2, max_epochs=7)
-         for t in range(7)],
+        [
+            learning_rate_at(schedule, t, 0.05, decay=0.3, step_size=2, max_epochs=7)
+            for t in range(7)
+        ],
         expected,
     )
     assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(expected[-1])
@@ -163,7 +173,9 @@ def test_l1_adds_lambda_times_sum_of_absolute_weights():
     with_l1 = net.get_loss(y_pred, target, training=True)
     without = net.get_loss(y_pred, target, training=False)
     module = net.module_
-    penalty = module.hidden[0].linear.weight.abs().sum() + module.output.weight.abs().sum()
+    penalty = (
+        module.hidden[0].linear.weight.abs().sum() + module.output.weight.abs().sum()
+    )
     torch.testing.assert_close(with_l1 - without, 0.01 * penalty)
 
 
@@ -176,12 +188,17 @@ def test_weight_decay_shrinks_weights():
     assert norm(decayed) < norm(plain)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "adamw", "adagrad",
-                                       "adadelta"])
+@pytest.mark.parametrize(
+    "optimizer", ["sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta"]
+)
 def test_optimizers(optimizer):
     lr = 1.0 if optimizer == "adadelta" else 0.01
     clf = MLPClassifier(
-        (16,), optimizer=optimizer, learning_rate=lr, max_epochs=40, batch_size=32,
+        (16,),
+        optimizer=optimizer,
+        learning_rate=lr,
+        max_epochs=40,
+        batch_size=32,
         random_state=0,
     ).fit(X_clf, y_clf)
     assert type(clf.net_.optimizer_).__name__.lower() == optimizer
@@ -197,9 +214,15 @@ def test_sgd_nesterov_and_bad_combination():
 
 
 def test_nan_loss_stops_with_a_clear_error():
-    reg = MLPRegressor(optimizer="sgd", learning_rate=1e6, max_epochs=50, **{
-        k: v for k, v in FAST.items() if k != "learning_rate"})
-    with pytest.raises(ValueError, match=r"training loss became (nan|inf) at epoch \d+"):
+    reg = MLPRegressor(
+        optimizer="sgd",
+        learning_rate=1e6,
+        max_epochs=50,
+        **{k: v for k, v in FAST.items() if k != "learning_rate"},
+    )
+    with pytest.raises(
+        ValueError, match=r"training loss became (nan|inf) at epoch \d+"
+    ):
         reg.fit(X_reg, y_reg * 1e3)
 
 
@@ -210,10 +233,12 @@ def test_same_seed_bit_identical_other_seed_differs():
         )
         for s in (0, 0, 1)
     ]
-    np.testing.assert_array_equal(fits[0].predict_proba(X_clf),
-                                  fits[1].predict_proba(X_clf))
-    assert not np.array_equal(fits[0].predict_proba(X_clf),
-                              fits[2].predict_proba(X_clf))
+    np.testing.assert_array_equal(
+        fits[0].predict_proba(X_clf), fits[1].predict_proba(X_clf)
+    )
+    assert not np.array_equal(
+        fits[0].predict_proba(X_clf), fits[2].predict_proba(X_clf)
+    )
 
 
 def test_zero_sample_weight_is_removal():
@@ -223,8 +248,9 @@ def test_zero_sample_weight_is_removal():
     weighted.fit(X_clf, y_clf, sample_weight=w)
     removed = MLPClassifier(max_epochs=5, random_state=0, **FAST)
     removed.fit(X_clf[w > 0], y_clf[w > 0])
-    np.testing.assert_array_equal(weighted.predict_proba(X_clf),
-                                  removed.predict_proba(X_clf))
+    np.testing.assert_array_equal(
+        weighted.predict_proba(X_clf), removed.predict_proba(X_clf)
+    )
 
 
 def test_weighted_loss_formula():
@@ -241,9 +267,13 @@ def test_weighted_loss_formula():
 
 def test_inside_adaboost_with_sample_weight():
     boosted = AdaBoostClassifier(
-        MLPClassifier((8,), max_epochs=10, **{k: v for k, v in FAST.items()
-                                              if k != "hidden_layer_sizes"}),
-        n_estimators=3, random_state=0,
+        MLPClassifier(
+            (8,),
+            max_epochs=10,
+            **{k: v for k, v in FAST.items() if k != "hidden_layer_sizes"},
+        ),
+        n_estimators=3,
+        random_state=0,
     ).fit(X_clf, y_clf)
     assert len(boosted.estimators_) == 3
     assert boosted.score(X_clf, y_clf) > 0.6
@@ -275,20 +305,32 @@ def test_init_from_and_freeze_first_layer():
     source = MLPClassifier((16, 8), max_epochs=10, random_state=0, learning_rate=0.01)
     source.fit(X_clf, y_clf)
     tuned = MLPClassifier(
-        (16, 8), init_from=source, freeze=1, max_epochs=5, learning_rate=0.01,
+        (16, 8),
+        init_from=source,
+        freeze=1,
+        max_epochs=5,
+        learning_rate=0.01,
         random_state=1,
     ).fit(X_clf, (y_clf + 1) % 3)
     before = source.net_.module_.state_dict()
     after = tuned.net_.module_.state_dict()
     assert tuned.frozen_ == ["hidden.0"]
-    torch.testing.assert_close(after["hidden.0.linear.weight"],
-                               before["hidden.0.linear.weight"])
-    assert not torch.equal(after["hidden.1.linear.weight"],
-                           before["hidden.1.linear.weight"])
-    named = MLPClassifier((16, 8), init_from=source, freeze=["hidden.1", "output"],
-                          max_epochs=2, random_state=1).fit(X_clf, y_clf)
-    torch.testing.assert_close(named.net_.module_.state_dict()["output.weight"],
-                               before["output.weight"])
+    torch.testing.assert_close(
+        after["hidden.0.linear.weight"], before["hidden.0.linear.weight"]
+    )
+    assert not torch.equal(
+        after["hidden.1.linear.weight"], before["hidden.1.linear.weight"]
+    )
+    named = MLPClassifier(
+        (16, 8),
+        init_from=source,
+        freeze=["hidden.1", "output"],
+        max_epochs=2,
+        random_state=1,
+    ).fit(X_clf, y_clf)
+    torch.testing.assert_close(
+        named.net_.module_.state_dict()["output.weight"], before["output.weight"]
+    )
     with pytest.raises(ValueError, match="same architecture"):
         MLPClassifier((4,), init_from=source, max_epochs=1).fit(X_clf, y_clf)
     with pytest.raises(ValueError, match="do not exist"):
@@ -338,5 +380,6 @@ def test_bad_input():
     with pytest.raises(ValueError, match="6 features"):
         clf.predict(X_clf[:, :3])
     with pytest.raises(ValueError, match="early_stopping needs"):
-        MLPClassifier(early_stopping=True, validation_fraction=0.01,
-                      max_epochs=1).fit(X_clf[:20], y_clf[:20])
+        MLPClassifier(early_stopping=True, validation_fraction=0.01, max_epochs=1).fit(
+            X_clf[:20], y_clf[:20]
+        )

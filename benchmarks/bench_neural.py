@@ -1,0 +1,156 @@
+"""MLP training overhead: ml2learn against a raw PyTorch loop, plain skorch and
+scikit-learn.
+
+Data: scikit-learn's digits (1797 8x8 images), standardised, 75 % to fit and
+25 % to score. Every contender trains the same 64-128-10 ReLU network with
+Adam (learning rate 1e-3), mini-batches of 64, shuffled, for 30 epochs
+(``--quick``: 10 epochs).
+"""
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier as SklearnMLP
+from sklearn.preprocessing import StandardScaler
+
+from ml2learn.neural import MLPClassifier
+
+from ._common import Result, optional_import, time_fit
+
+HIDDEN, BATCH, LR = 128, 64, 1e-3
+
+
+class _RawTorchLoop:
+    """The hand-written loop: randperm, slice, forward, loss, backward, step."""
+
+    def __init__(self, epochs, seed=0):
+        self.epochs = epochs
+        self.seed = seed
+
+    def fit(self, X, y):
+        torch.manual_seed(self.seed)
+        X = torch.from_numpy(np.asarray(X, dtype=np.float32))
+        y = torch.from_numpy(np.asarray(y, dtype=np.int64))
+        self.model = torch.nn.Sequential(
+            torch.nn.Linear(X.shape[1], HIDDEN),
+            torch.nn.ReLU(),
+            torch.nn.Linear(HIDDEN, 10),
+        )
+        optimizer = torch.optim.Adam(self.model.parameters(), lr=LR)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        for _ in range(self.epochs):
+            order = torch.randperm(len(X))
+            for start in range(0, len(X), BATCH):
+                rows = order[start : start + BATCH]
+                optimizer.zero_grad()
+                loss_fn(self.model(X[rows]), y[rows]).backward()
+                optimizer.step()
+        return self
+
+    def score(self, X, y):
+        with torch.no_grad():
+            logits = self.model(torch.from_numpy(np.asarray(X, dtype=np.float32)))
+        return float((logits.argmax(1).numpy() == y).mean())
+
+
+def _plain_skorch(skorch, epochs):
+    class Module(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = torch.nn.Sequential(
+                torch.nn.Linear(64, HIDDEN),
+                torch.nn.ReLU(),
+                torch.nn.Linear(HIDDEN, 10),
+            )
+
+        def forward(self, X):
+            return self.layers(X)
+
+    class Net(skorch.NeuralNetClassifier):
+        def fit(self, X, y, **kwargs):
+            torch.manual_seed(0)
+            return super().fit(X.astype(np.float32), y.astype(np.int64), **kwargs)
+
+        def score(self, X, y):
+            return float((self.predict(X.astype(np.float32)) == y).mean())
+
+    return Net(
+        Module,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=LR,
+        batch_size=BATCH,
+        max_epochs=epochs,
+        train_split=None,
+        verbose=0,
+        iterator_train__shuffle=True,
+    )
+
+
+def run(quick=False):
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype(np.float32)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    epochs = 10 if quick else 30
+    repeats = 1 if quick else 7
+    task = f"MLP 64-{HIDDEN}-10, {epochs} epochs"
+
+    def sklearn_mlp():
+        return SklearnMLP(
+            (HIDDEN,),
+            solver="adam",
+            learning_rate_init=LR,
+            batch_size=BATCH,
+            max_iter=epochs,
+            n_iter_no_change=epochs,
+            tol=0,
+            random_state=0,
+        )
+
+    contenders = [
+        (
+            "ml2learn",
+            "MLPClassifier((128,), batch_size=64)",
+            lambda: MLPClassifier(
+                (HIDDEN,),
+                learning_rate=LR,
+                batch_size=BATCH,
+                max_epochs=epochs,
+                random_state=0,
+            ),
+        ),
+        ("PyTorch", "hand-written training loop", lambda: _RawTorchLoop(epochs)),
+    ]
+    skorch = optional_import("skorch")
+    if skorch is not None:
+        contenders.append(
+            (
+                "skorch",
+                "NeuralNetClassifier (DataLoader)",
+                lambda: _plain_skorch(skorch, epochs),
+            )
+        )
+    contenders.append(("scikit-learn", "MLPClassifier (numpy)", sklearn_mlp))
+    # Each contender is warmed up on the full data, then the repeats are
+    # interleaved so that all of them see the same machine conditions.
+    times = {name: [] for name, _, _ in contenders}
+    fitted = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _name, _, make in contenders:
+            time_fit(make, X_train, y_train, 1)
+        for _ in range(repeats):
+            for name, _, make in contenders:
+                seconds, fitted[name] = time_fit(make, X_train, y_train, 1)
+                times[name].append(seconds)
+    results = []
+    for name, model, _ in contenders:
+        seconds = float(np.median(times[name]))
+        score = fitted[name].score(X_test, y_test)
+        print(f"  {name:<13} {model:<44} {seconds:7.3f} s  accuracy {score:.4f}")
+        results.append(Result(task, name, model, seconds, score, "accuracy", repeats))
+    return results
