@@ -9,3 +9,10 @@ import os
 
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # two test processes share two cores: one thread each avoids torch's
+    # worker threads spinning against each other
+    import torch
+
+    torch.set_num_threads(1)

@@ -41,8 +41,13 @@ OPTIMIZERS = {
 }
 
 
+def _pick(tensor, rows):
+    return None if tensor is None else tensor[rows]
+
+
 class _TensorDataset(torch.utils.data.Dataset):
-    """Inputs, targets and per-sample weights held as tensors."""
+    """Inputs, targets and per-sample weights held as tensors; equal weights
+    are held as ``sample_weight=None``."""
 
     def __init__(self, X, y=None, sample_weight=None):
         self.X = X
@@ -55,7 +60,7 @@ class _TensorDataset(torch.utils.data.Dataset):
     def __getitem__(self, i):
         if self.y is None:
             return self.X[i], torch.zeros(())
-        return self.X[i], (self.y[i], self.sample_weight[i])
+        return self.X[i], (self.y[i], _pick(self.sample_weight, i))
 
     def subset(self, rows):
         rows = torch.as_tensor(rows)
@@ -90,7 +95,7 @@ class _SliceIterator:
             if data.y is None:
                 yield data.X[rows], None
             else:
-                yield data.X[rows], (data.y[rows], data.sample_weight[rows])
+                yield data.X[rows], (data.y[rows], _pick(data.sample_weight, rows))
 
 
 class _ScheduledLearningRate(Callback):
@@ -148,7 +153,6 @@ class _Net(NeuralNet):
 
     def initialize(self):
         self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
-        self.uniform_weights_ = False
         return super().initialize()
 
     def get_iterator(self, dataset, training=False):
@@ -179,7 +183,7 @@ class _Net(NeuralNet):
         per_sample = self.criterion_(y_pred, target)
         if per_sample.ndim > 1:
             per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
-        if self.uniform_weights_:
+        if weight is None:
             loss = per_sample.mean()
         else:
             loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
@@ -287,11 +291,10 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
     def _dataset(self, X, y, sample_weight):
         keep = sample_weight > 0
         X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
-        return _TensorDataset(
-            self._inputs_tensor(X),
-            y,
-            torch.from_numpy(sample_weight.astype(np.float32)),
-        )
+        weights = None
+        if np.ptp(sample_weight) > 0:
+            weights = torch.from_numpy(sample_weight.astype(np.float32))
+        return _TensorDataset(self._inputs_tensor(X), y, weights)
 
     def _split(self, dataset, y, seed):
         """Hold out ``validation_fraction`` for early stopping."""
@@ -421,8 +424,6 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         elif valid is not None:
             self.net_.set_params(train_split=predefined_split(valid))
         self.net_.set_params(batch_size=self._batch_size(len(train)))
-        weights = dataset.sample_weight
-        self.net_.uniform_weights_ = bool(torch.all(weights == weights[0]))
         self.net_.partial_fit(train, epochs=epochs)
         self._record_history()
         return self
@@ -490,18 +491,25 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
     # -- prediction ---------------------------------------------------------
 
     def _forward(self, X):
-        """Raw network outputs for validated ``X``, in evaluation mode."""
+        """Raw network outputs for validated ``X``, in evaluation mode.
+
+        The forward pass runs in float64 so that a row's output does not
+        depend on which other rows share its batch (float32 matrix products
+        round differently for different batch sizes).
+        """
         module = self.net_.module_
         module.eval()
-        inputs = self._inputs_tensor(X)
         device = self.net_.device
+        state = {
+            name: value.double() if value.is_floating_point() else value
+            for name, value in module.state_dict().items()
+        }
+        inputs = torch.from_numpy(np.asarray(X, dtype=np.float64))
         outputs = []
         with torch.no_grad():
             for start in range(0, len(inputs), 4096):
                 batch = inputs[start : start + 4096].to(device)
-                outputs.append(module(batch).cpu())
-        if not outputs:
-            return np.empty((0, 0), dtype=np.float32)
+                outputs.append(torch.func.functional_call(module, state, batch).cpu())
         return torch.cat(outputs).numpy()
 
     def _predict_input(self, X):
