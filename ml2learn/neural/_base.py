@@ -129,12 +129,11 @@ def _weight_matrices(module):
 
 
 class _StopOnNonFiniteLoss(Callback):
-    """Stops training with a clear error once a batch loss is NaN or inf."""
+    """Stops training with a clear error once an epoch's loss is NaN or inf
+    (a non-finite batch loss makes the epoch's mean non-finite)."""
 
-    def on_batch_end(self, net, training=False, loss=None, **kwargs):
-        if not training:
-            return
-        loss = loss.item()
+    def on_epoch_end(self, net, **kwargs):
+        loss = net.history[-1, "train_loss"]
         if not math.isfinite(loss):
             raise ValueError(
                 f"The training loss became {loss} at epoch {len(net.history)}; "
@@ -170,6 +169,11 @@ class _Net(NeuralNet):
         # skorch switches the mode before every batch; switch only on change
         if self.module_.training != training:
             super()._set_training(training)
+
+    def infer(self, x, **fit_params):
+        if isinstance(x, torch.Tensor) and not fit_params:
+            return self.module_(x.to(self.device))
+        return super().infer(x, **fit_params)
 
     def get_default_callbacks(self):
         # the epoch table is built every epoch even when nothing prints it
