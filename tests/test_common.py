@@ -38,6 +38,12 @@ INIT_PARAMS = {
     "MLPClassifier": dict(
         hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
     ),
+    "CNNClassifier": dict(
+        filters=(8,), learning_rate=0.01, max_epochs=30, batch_size=16
+    ),
+    "CNNRegressor": dict(
+        filters=(8,), learning_rate=0.01, max_epochs=30, batch_size=16
+    ),
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
     ),
@@ -50,6 +56,8 @@ GRIDS = {
     "AdaBoostRegressor": {"est__learning_rate": [0.5, 1.0]},
     "GradientBoostingClassifier": {"est__max_depth": [1, 2]},
     "GradientBoostingRegressor": {"est__max_depth": [1, 2]},
+    "CNNClassifier": {"est__filters": [(4,), (8,)], "est__learning_rate": [0.01, 0.03]},
+    "CNNRegressor": {"est__filters": [(4,), (8,)], "est__learning_rate": [0.01, 0.03]},
     "MLPClassifier": {
         "est__hidden_layer_sizes": [(8,), (16, 8)],
         "est__learning_rate": [0.01, 0.03],

@@ -1,6 +1,14 @@
 """Neural estimators trained through skorch, and their training options."""
 
+from ._cnn import CNNClassifier, CNNRegressor
 from ._mlp import MLPClassifier, MLPRegressor
 from ._schedules import learning_rate_at, schedule_factor
 
-__all__ = ["MLPClassifier", "MLPRegressor", "learning_rate_at", "schedule_factor"]
+__all__ = [
+    "CNNClassifier",
+    "CNNRegressor",
+    "MLPClassifier",
+    "MLPRegressor",
+    "learning_rate_at",
+    "schedule_factor",
+]

@@ -27,6 +27,7 @@ from skorch.helper import predefined_split
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_sample_weight
+from ._augment import Augmenter
 from ._schedules import SCHEDULES, schedule_factor
 
 __all__ = ["BaseNeuralEstimator"]
@@ -71,14 +72,19 @@ class _TensorDataset(torch.utils.data.Dataset):
 class _SliceIterator:
     """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
 
-    def __init__(self, dataset, batch_size, shuffle=False, rng=None):
+    def __init__(self, dataset, batch_size, shuffle=False, rng=None, transform=None):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
+        self.transform = transform
 
     def __len__(self):
-        return math.ceil(len(self.dataset) / self.batch_size)
+        n = len(self.dataset)
+        batches = math.ceil(n / self.batch_size)
+        if self.shuffle and batches > 1 and n % self.batch_size == 1:
+            batches -= 1
+        return batches
 
     def __iter__(self):
         data = self.dataset
@@ -86,16 +92,20 @@ class _SliceIterator:
         order = None
         if self.shuffle:
             order = torch.from_numpy(self.rng.permutation(n))
-        for start in range(0, n, self.batch_size):
-            rows = (
-                slice(start, start + self.batch_size)
-                if order is None
-                else order[start : start + self.batch_size]
-            )
+        starts = list(range(0, n, self.batch_size))
+        if self.shuffle and len(starts) > 1 and n - starts[-1] == 1:
+            # a one-sample training batch breaks batch norm: join the last two
+            starts.pop()
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else n
+            rows = slice(start, stop) if order is None else order[start:stop]
+            inputs = data.X[rows]
+            if self.transform is not None:
+                inputs = self.transform(inputs)
             if data.y is None:
-                yield data.X[rows], None
+                yield inputs, None
             else:
-                yield data.X[rows], (data.y[rows], _pick(data.sample_weight, rows))
+                yield inputs, (data.y[rows], _pick(data.sample_weight, rows))
 
 
 class _ScheduledLearningRate(Callback):
@@ -145,19 +155,27 @@ class _Net(NeuralNet):
     """skorch net with a weighted loss, an L1 term, a NaN guard and tensor-slice
     batches; ``shuffle_seed`` seeds the order of the training batches."""
 
-    def __init__(self, *args, l1=0.0, shuffle_seed=0, **kwargs):
+    def __init__(self, *args, l1=0.0, shuffle_seed=0, augment=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.l1 = l1
         self.shuffle_seed = shuffle_seed
+        self.augment = augment
 
     def initialize(self):
         self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
+        self.augmenter_ = (
+            None if not self.augment else Augmenter(self.augment, self.shuffle_seed)
+        )
         return super().initialize()
 
     def get_iterator(self, dataset, training=False):
         batch_size = self.batch_size if self.batch_size > 0 else len(dataset)
         return _SliceIterator(
-            dataset, batch_size, shuffle=training, rng=self.shuffle_rng_
+            dataset,
+            batch_size,
+            shuffle=training,
+            rng=self.shuffle_rng_,
+            transform=self.augmenter_ if training else None,
         )
 
     def get_dataset(self, X, y=None):
@@ -380,6 +398,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
             device=self._device(),
             l1=self.l1,
             shuffle_seed=seed,
+            augment=getattr(self, "augment", None),
             **self._optimizer_params(),
         )
 

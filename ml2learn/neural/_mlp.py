@@ -8,16 +8,9 @@ cross-entropy per label for multi-label targets, linear + squared error for
 
 from numbers import Integral, Real
 
-import numpy as np
-import torch
-from scipy.special import expit, softmax
-from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import column_or_1d
-
 from ..utils._param_validation import Interval, StrOptions
-from ..utils.validation import check_classification_targets_min2
 from ._base import BaseNeuralEstimator
+from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
 from .modules import MLP
 from .modules._mlp import ACTIVATIONS
 
@@ -111,7 +104,7 @@ class _BaseMLP(BaseNeuralEstimator):
         )
 
 
-_PARAMETERS_DOC = """
+_MLP_ARCHITECTURE_DOC = """
     Parameters
     ----------
     hidden_layer_sizes : int or sequence of int, default=(100,)
@@ -124,6 +117,9 @@ _PARAMETERS_DOC = """
         Range ``[0, 1)``.
     batch_norm : {"before", "after"} or None, default=None
         Batch normalisation before or after each hidden activation.
+"""
+
+_TRAINING_DOC = """
     optimizer : {"sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta"}, \
             default="adam"
         The update rule.
@@ -148,9 +144,9 @@ _PARAMETERS_DOC = """
     l1 : float, default=0.0
         ``lambda`` of the L1 term ``lambda * sum |w|`` added to the training
         loss (weight matrices only, not biases).
-    max_epochs : int, default=200
+    max_epochs : int, default=@MAX_EPOCHS@
         Epochs of training (fewer with early stopping).
-    batch_size : int or "auto", default="auto"
+    batch_size : int or "auto", default=@BATCH_SIZE@
         Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data, stop when the
@@ -168,7 +164,7 @@ _PARAMETERS_DOC = """
         Copy its weights before training (transfer learning).
     freeze : int, str, list of str or None, default=None
         Layers kept fixed: the first ``freeze`` layers, or layer names
-        (``"hidden.0"``, ``"output"``).
+        (@LAYER_NAMES@).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout, batch order and the validation split:
         two fits with the same seed are identical on CPU.
@@ -179,6 +175,20 @@ _PARAMETERS_DOC = """
     callbacks : list of skorch callbacks, default=None
         Extra callbacks, run before the built-in ones.
 """
+
+
+def _training_doc(max_epochs, batch_size, layer_names):
+    """The training parameters' docs with one estimator's defaults."""
+    return (
+        _TRAINING_DOC.replace("@MAX_EPOCHS@", str(max_epochs))
+        .replace("@BATCH_SIZE@", str(batch_size))
+        .replace("@LAYER_NAMES@", layer_names)
+    )
+
+
+_PARAMETERS_DOC = _MLP_ARCHITECTURE_DOC + _training_doc(
+    200, '"auto"', '``"hidden.0"``, ``"output"``'
+)
 
 _ATTRIBUTES_DOC = """
     net_ : skorch.NeuralNet
@@ -203,7 +213,7 @@ _ATTRIBUTES_DOC = """
 """
 
 
-class MLPClassifier(ClassifierMixin, _BaseMLP):
+class MLPClassifier(NeuralClassifierMixin, _BaseMLP):
     __doc__ = (
         """A multi-layer perceptron classifier trained with mini-batches.
 
@@ -252,138 +262,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     """
     )
 
-    def _encode_targets(self, y, reset):
-        if reset:
-            self._multilabel = type_of_target(y) == "multilabel-indicator"
-        if self._multilabel:
-            y = np.asarray(y)
-            if reset:
-                self.classes_ = np.arange(y.shape[1])
-            return torch.from_numpy(y.astype(np.float32)), y.shape[1]
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
-        if reset:
-            classes = getattr(self, "_partial_fit_classes", None)
-            self.classes_ = np.unique(y if classes is None else classes)
-            check_classification_targets_min2(self.classes_)
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y holds labels {unseen.tolist()} not seen in the first fit; "
-                f"classes_ is {self.classes_.tolist()}."
-            )
-        encoded = np.searchsorted(self.classes_, y)
-        return torch.from_numpy(encoded.astype(np.int64)), len(self.classes_)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one more epoch on ``(X, y)`` (the first call initialises).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Targets.
-        classes : array-like of shape (n_classes,), default=None
-            All the classes; needed in the first call when ``y`` does not
-            show them all, ignored afterwards.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
-
-        Returns
-        -------
-        self : MLPClassifier
-            The updated estimator.
-        """
-        self._partial_fit_classes = None if hasattr(self, "net_") else classes
-        try:
-            return super().partial_fit(X, y, sample_weight=sample_weight)
-        finally:
-            del self._partial_fit_classes
-
-    def _make_criterion(self):
-        if self._multilabel:
-            return torch.nn.BCEWithLogitsLoss(reduction="none")
-        return torch.nn.CrossEntropyLoss(reduction="none")
-
-    def predict_proba(self, X):
-        """Class probabilities: softmax of the logits (sigmoid per label for
-        multi-label targets).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities ordered as ``classes_``.
-        """
-        logits = self._forward(self._predict_input(X)).astype(np.float64)
-        if self._multilabel:
-            return expit(logits)
-        return softmax(logits, axis=1)
-
-    def decision_function(self, X):
-        """The network's logits.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes the logit difference (positive favours
-            ``classes_[1]``); otherwise one logit per class (or label).
-        """
-        logits = self._forward(self._predict_input(X)).astype(np.float64)
-        if not self._multilabel and logits.shape[1] == 2:
-            return logits[:, 1] - logits[:, 0]
-        return logits
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities.
-        """
-        return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Most probable class (labels above probability 0.5 for multi-label).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Predicted labels.
-        """
-        proba = self.predict_proba(X)
-        if self._multilabel:
-            return (proba > 0.5).astype(np.int64)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags
-
-
-class MLPRegressor(RegressorMixin, _BaseMLP):
+class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
     __doc__ = (
         """A multi-layer perceptron regressor trained with mini-batches.
 
@@ -423,34 +303,3 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     True
     """
     )
-
-    def _encode_targets(self, y, reset):
-        y = np.asarray(y, dtype=np.float32)
-        if reset:
-            self._y_ndim = y.ndim
-        target = y.reshape(len(y), -1)
-        return torch.from_numpy(np.ascontiguousarray(target)), target.shape[1]
-
-    def _make_criterion(self):
-        return torch.nn.MSELoss(reduction="none")
-
-    def predict(self, X):
-        """Network outputs.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when the training target was.
-        """
-        output = self._forward(self._predict_input(X)).astype(np.float64)
-        return output.ravel() if self._y_ndim == 1 else output
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags

@@ -1,0 +1,339 @@
+"""Convolutional networks for classification and regression (notes 1702-3480).
+
+Inputs are images ``(n, C, H, W)``, single-channel images ``(n, H, W)``, flat
+rows with ``image_shape``, or, with no ``image_shape``, flat rows read as
+one-channel 1-D signals (a 1-D convolution over the features), so that any
+tabular array works.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from ..utils._param_validation import Interval, StrOptions
+from ._augment import AUGMENTATIONS
+from ._base import BaseNeuralEstimator
+from ._mlp import _ATTRIBUTES_DOC, _training_doc
+from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from .modules import CNN
+from .modules._mlp import ACTIVATIONS
+
+__all__ = ["CNNClassifier", "CNNRegressor"]
+
+
+class _BaseCNN(BaseNeuralEstimator):
+    _parameter_constraints: dict = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "filters": [tuple, list],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "padding": [StrOptions({"same"}), Interval(Integral, 0, None, closed="left")],
+        "pooling": [StrOptions({"max", "avg"}), None],
+        "batch_norm": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "residual": ["boolean"],
+        "head": [StrOptions({"auto", "gap", "flatten"})],
+        "dense_layer_sizes": [tuple, list],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "image_shape": [tuple, list, None],
+        "augment": [dict, None],
+    }
+
+    def __init__(
+        self,
+        filters=(32, 64),
+        kernel_size=3,
+        *,
+        stride=1,
+        padding="same",
+        pooling="max",
+        batch_norm=True,
+        dropout=0.0,
+        residual=False,
+        head="auto",
+        dense_layer_sizes=(),
+        activation="relu",
+        image_shape=None,
+        augment=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        momentum=0.9,
+        nesterov=False,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        weight_decay=0.0,
+        l1=0.0,
+        max_epochs=30,
+        batch_size=64,
+        early_stopping=False,
+        patience=5,
+        min_delta=1e-3,
+        validation_fraction=0.1,
+        warm_start=False,
+        init_from=None,
+        freeze=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+    ):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.pooling = pooling
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+        self.residual = residual
+        self.head = head
+        self.dense_layer_sizes = dense_layer_sizes
+        self.activation = activation
+        self.image_shape = image_shape
+        self.augment = augment
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.weight_decay = weight_decay
+        self.l1 = l1
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # -- inputs ---------------------------------------------------------------
+
+    def _validate_X(self, X, reset):
+        X = validate_data(self, X, dtype=np.float32, allow_nd=True, reset=reset)
+        return self._to_images(X, reset)
+
+    def _validate_Xy(self, X, y, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            allow_nd=True,
+            multi_output=True,
+            reset=reset,
+        )
+        return self._to_images(X, reset), y
+
+    def _image_shape(self, n_features):
+        shape = tuple(self.image_shape)
+        if len(shape) == 2:
+            shape = (1, *shape)
+        if len(shape) != 3 or not all(isinstance(s, Integral) and s > 0 for s in shape):
+            raise ValueError(
+                "image_shape must be (H, W) or (C, H, W) of positive integers; "
+                f"got {self.image_shape!r}."
+            )
+        if int(np.prod(shape)) != n_features:
+            raise ValueError(
+                f"image_shape={self.image_shape!r} holds {int(np.prod(shape))} "
+                f"values per sample but X has {n_features} features."
+            )
+        return shape
+
+    def _to_images(self, X, reset):
+        """Reshape validated ``X`` into ``(n, C, L)`` or ``(n, C, H, W)``."""
+        if X.ndim == 2:
+            if self.image_shape is None:
+                images = X[:, None, :]
+            else:
+                images = X.reshape(len(X), *self._image_shape(X.shape[1]))
+        elif X.ndim == 3:
+            images = X[:, None]
+        elif X.ndim == 4:
+            images = X
+        else:
+            raise ValueError(
+                f"X must be 2-D, 3-D (n, H, W) or 4-D (n, C, H, W); got {X.ndim}-D."
+            )
+        shape = tuple(images.shape[1:])
+        if reset:
+            self.input_shape_ = shape
+        elif shape != self.input_shape_:
+            raise ValueError(
+                f"X holds inputs of shape {shape} but the network was fitted on "
+                f"inputs of shape {self.input_shape_}."
+            )
+        return images
+
+    def _build_module(self, n_features, n_outputs):
+        if not self.filters or not all(
+            isinstance(f, Integral) and f > 0 for f in self.filters
+        ):
+            raise ValueError(
+                f"filters must be a non-empty sequence of positive integers; got "
+                f"{self.filters!r}."
+            )
+        if self.augment is not None:
+            unknown = set(self.augment) - set(AUGMENTATIONS)
+            if unknown:
+                raise ValueError(
+                    f"augment takes the keys {AUGMENTATIONS}; got {sorted(unknown)}."
+                )
+        self.head_ = self.head
+        if self.head == "auto":
+            self.head_ = "gap" if len(self.input_shape_) == 3 else "flatten"
+        return CNN(
+            self.input_shape_,
+            n_outputs,
+            filters=tuple(self.filters),
+            kernel_size=self.kernel_size,
+            stride=self.stride,
+            padding=self.padding,
+            pooling=self.pooling,
+            batch_norm=self.batch_norm,
+            dropout=self.dropout,
+            residual=self.residual,
+            head=self.head_,
+            dense_layer_sizes=tuple(self.dense_layer_sizes),
+            activation=self.activation,
+        )
+
+
+_CNN_PARAMETERS_DOC = """
+    Parameters
+    ----------
+    filters : sequence of int, default=(32, 64)
+        Channels of each convolution block.
+    kernel_size : int, default=3
+        Filter size ``F`` of every convolution.
+    stride : int, default=1
+        Stride ``S`` of every convolution.
+    padding : "same" or int, default="same"
+        Zero-padding ``P``; ``"same"`` is ``kernel_size // 2``. A layer of
+        width ``W`` gives ``(W - F + 2P) / S + 1``.
+    pooling : {"max", "avg"} or None, default="max"
+        2x down-sampling after every block.
+    batch_norm : bool, default=True
+        Batch normalisation after every convolution.
+    residual : bool, default=False
+        ResNet basic blocks (two convolutions and a skip connection).
+    head : {"auto", "gap", "flatten"}, default="auto"
+        Global average pooling then the output layer (needed by CAM), or
+        flatten, ``dense_layer_sizes`` and the output layer. ``"auto"`` is
+        ``"gap"`` for images and ``"flatten"`` for 1-D signals, whose
+        features keep their identity only through their position.
+    dense_layer_sizes : sequence of int, default=()
+        Hidden dense layers of the flatten head.
+    image_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat 2-D rows; ``None`` reads 2-D rows
+        as 1-D signals.
+    augment : dict, default=None
+        Training-time augmentation, never used at prediction or on the
+        validation split: ``shift`` (pixels), ``flip`` (bool), ``rotation``
+        (degrees) and ``noise`` (standard deviation)."""
+_CNN_PARAMETERS_DOC += """
+    dropout : float, default=0.0
+        Dropout after every block and dense layer (training only).
+    activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "elu"}, \
+            default="relu"
+        Activation of every block.
+""" + _training_doc(30, 64, '``"features.0"``, ``"output"``')
+_CNN_ATTRIBUTES_DOC = (
+    """
+    input_shape_ : tuple of int
+        ``(C, L)`` or ``(C, H, W)`` of one input, as the network sees it.
+    head_ : {"gap", "flatten"}
+        The head used."""
+    + _ATTRIBUTES_DOC
+)
+
+
+class CNNClassifier(NeuralClassifierMixin, _BaseCNN):
+    __doc__ = (
+        """A convolutional network classifier.
+
+    Convolution blocks ``conv -> batch norm -> ReLU -> pool`` (or residual
+    blocks) extract feature maps; global average pooling and a linear layer
+    give the logits, trained with the cross-entropy.
+"""
+        + _CNN_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels."""
+        + _CNN_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    CNNRegressor : The same network for real-valued targets.
+    MLPClassifier : A fully connected network.
+
+    Notes
+    -----
+    Dropout follows ``dropout`` (every block); batch statistics are used in
+    training and running averages at prediction.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, Y. Bengio and P. Haffner, "Gradient-based
+       learning applied to document recognition", Proc. IEEE 86(11), 1998.
+    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
+       image recognition", CVPR 2016.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from ml2learn.neural import CNNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = CNNClassifier((16,), image_shape=(8, 8), max_epochs=3,
+    ...                     random_state=0).fit(X[:300] / 16, y[:300])
+    >>> clf.predict(X[:2] / 16).shape
+    (2,)
+    """
+    )
+
+
+class CNNRegressor(NeuralRegressorMixin, _BaseCNN):
+    __doc__ = (
+        """A convolutional network regressor.
+
+    The feature extractor of :class:`CNNClassifier` with a linear output,
+    trained on the squared error; several target columns are predicted
+    jointly.
+"""
+        + _CNN_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------"""
+        + _CNN_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    CNNClassifier : The same network for classes.
+    MLPRegressor : A fully connected network.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, Y. Bengio and P. Haffner, "Gradient-based
+       learning applied to document recognition", Proc. IEEE 86(11), 1998.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml2learn.neural import CNNRegressor
+    >>> X = np.random.RandomState(0).rand(100, 16)
+    >>> reg = CNNRegressor((8,), max_epochs=2, random_state=0).fit(X, X.sum(1))
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+    )

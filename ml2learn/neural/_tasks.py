@@ -1,0 +1,188 @@
+"""What a neural estimator does with its outputs: classes or values.
+
+:class:`NeuralClassifierMixin` and :class:`NeuralRegressorMixin` turn a
+network's raw outputs into scikit-learn's classifier and regressor API and
+choose the loss: softmax + cross-entropy, sigmoid + binary cross-entropy
+per label, or the squared error. Every neural estimator combines one of them
+with an architecture.
+"""
+
+import numpy as np
+import torch
+from scipy.special import expit, softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ..utils.validation import check_classification_targets_min2
+
+__all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
+
+
+class NeuralClassifierMixin(ClassifierMixin):
+    """Classes from logits; the loss follows the target type."""
+
+    def _encode_targets(self, y, reset):
+        if reset:
+            self._multilabel = type_of_target(y) == "multilabel-indicator"
+        if self._multilabel:
+            y = np.asarray(y)
+            if reset:
+                self.classes_ = np.arange(y.shape[1])
+            return torch.from_numpy(y.astype(np.float32)), y.shape[1]
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
+        if reset:
+            classes = getattr(self, "_partial_fit_classes", None)
+            self.classes_ = np.unique(y if classes is None else classes)
+            check_classification_targets_min2(self.classes_)
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y holds labels {unseen.tolist()} not seen in the first fit; "
+                f"classes_ is {self.classes_.tolist()}."
+            )
+        encoded = np.searchsorted(self.classes_, y)
+        return torch.from_numpy(encoded.astype(np.int64)), len(self.classes_)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch on ``(X, y)`` (the first call initialises).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Targets.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; needed in the first call when ``y`` does not
+            show them all, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : estimator
+            The updated estimator.
+        """
+        self._partial_fit_classes = None if hasattr(self, "net_") else classes
+        try:
+            return super().partial_fit(X, y, sample_weight=sample_weight)
+        finally:
+            del self._partial_fit_classes
+
+    def _make_criterion(self):
+        if self._multilabel:
+            return torch.nn.BCEWithLogitsLoss(reduction="none")
+        return torch.nn.CrossEntropyLoss(reduction="none")
+
+    def predict_proba(self, X):
+        """Class probabilities: softmax of the logits (sigmoid per label for
+        multi-label targets).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities ordered as ``classes_``.
+        """
+        logits = self._forward(self._predict_input(X)).astype(np.float64)
+        if self._multilabel:
+            return expit(logits)
+        return softmax(logits, axis=1)
+
+    def decision_function(self, X):
+        """The network's logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes the logit difference (positive favours
+            ``classes_[1]``); otherwise one logit per class (or label).
+        """
+        logits = self._forward(self._predict_input(X)).astype(np.float64)
+        if not self._multilabel and logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities.
+        """
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class (labels above probability 0.5 for multi-label).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels.
+        """
+        proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba > 0.5).astype(np.int64)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class NeuralRegressorMixin(RegressorMixin):
+    """Values from a linear output layer, trained on the squared error."""
+
+    def _encode_targets(self, y, reset):
+        y = np.asarray(y, dtype=np.float32)
+        if reset:
+            self._y_ndim = y.ndim
+        target = y.reshape(len(y), -1)
+        return torch.from_numpy(np.ascontiguousarray(target)), target.shape[1]
+
+    def _make_criterion(self):
+        return torch.nn.MSELoss(reduction="none")
+
+    def predict(self, X):
+        """Network outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, 1-D when the training target was.
+        """
+        output = self._forward(self._predict_input(X)).astype(np.float64)
+        return output.ravel() if self._y_ndim == 1 else output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

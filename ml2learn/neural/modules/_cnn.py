@@ -1,0 +1,237 @@
+"""A convolutional network for 1-D signals or 2-D images.
+
+``features`` is a stack of convolution blocks (plain or residual), each
+followed by pooling; the head is global average pooling and one linear layer
+(what CAM needs), or flatten and dense layers.
+"""
+
+import torch
+from torch import nn
+
+from ._mlp import DenseBlock, make_activation
+
+__all__ = ["CNN", "ConvBlock", "ResidualBlock", "conv_output_size"]
+
+
+def conv_output_size(size, kernel_size, stride=1, padding=0):
+    """Spatial size after a convolution: ``(W - F + 2P) / S + 1``.
+
+    Parameters
+    ----------
+    size : int
+        Input width ``W`` (or height).
+    kernel_size : int
+        Filter size ``F``.
+    stride : int, default=1
+        Stride ``S``.
+    padding : int, default=0
+        Zero-padding ``P`` on each side.
+
+    Returns
+    -------
+    size : int
+        Output width (rounded down, as the layers do).
+
+    Examples
+    --------
+    >>> from ml2learn.neural.modules import conv_output_size
+    >>> conv_output_size(32, kernel_size=5, stride=1, padding=2)
+    32
+    >>> conv_output_size(7, kernel_size=3, stride=2)
+    3
+    """
+    return (size - kernel_size + 2 * padding) // stride + 1
+
+
+def _layers(dims):
+    conv = nn.Conv1d if dims == 1 else nn.Conv2d
+    norm = nn.BatchNorm1d if dims == 1 else nn.BatchNorm2d
+    return conv, norm
+
+
+def _pool(pooling, dims):
+    if pooling is None:
+        return nn.Identity()
+    if pooling == "max":
+        layer = nn.MaxPool1d if dims == 1 else nn.MaxPool2d
+    else:
+        layer = nn.AvgPool1d if dims == 1 else nn.AvgPool2d
+    return layer(2, ceil_mode=True)
+
+
+class ConvBlock(nn.Module):
+    """``conv -> [batch norm] -> activation -> pooling -> [dropout]``."""
+
+    def __init__(
+        self,
+        n_in,
+        n_out,
+        *,
+        dims,
+        kernel_size,
+        stride,
+        padding,
+        pooling,
+        batch_norm,
+        dropout,
+        activation,
+    ):
+        super().__init__()
+        conv, norm = _layers(dims)
+        self.conv = conv(n_in, n_out, kernel_size, stride=stride, padding=padding)
+        self.norm = norm(n_out) if batch_norm else nn.Identity()
+        self.activation = make_activation(activation)
+        self.pool = _pool(pooling, dims)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+
+    def forward(self, x):
+        return self.dropout(self.pool(self.activation(self.norm(self.conv(x)))))
+
+
+class ResidualBlock(nn.Module):
+    """ResNet's basic block, ``relu(F(x) + shortcut(x))``, then pooling.
+
+    ``F`` is conv-bn-relu-conv-bn; the shortcut is the identity, or a 1x1
+    convolution when the number of channels or the stride changes (He et
+    al., 2016).
+    """
+
+    def __init__(
+        self,
+        n_in,
+        n_out,
+        *,
+        dims,
+        kernel_size,
+        stride,
+        padding,
+        pooling,
+        batch_norm,
+        dropout,
+        activation,
+    ):
+        super().__init__()
+        conv, norm = _layers(dims)
+        make_norm = (lambda: norm(n_out)) if batch_norm else nn.Identity
+        self.conv1 = conv(n_in, n_out, kernel_size, stride=stride, padding=padding)
+        self.norm1 = make_norm()
+        self.activation = make_activation(activation)
+        self.conv2 = conv(n_out, n_out, kernel_size, padding=padding)
+        self.norm2 = make_norm()
+        self.shortcut = (
+            nn.Identity()
+            if n_in == n_out and stride == 1
+            else conv(n_in, n_out, 1, stride=stride)
+        )
+        self.out_activation = make_activation(activation)
+        self.pool = _pool(pooling, dims)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+
+    def forward(self, x):
+        residual = self.norm2(self.conv2(self.activation(self.norm1(self.conv1(x)))))
+        x = self.out_activation(residual + self.shortcut(x))
+        return self.dropout(self.pool(x))
+
+
+class CNN(nn.Module):
+    """Convolution blocks, then a global-average-pooling or dense head.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(C, L)`` for signals or ``(C, H, W)`` for images.
+    n_outputs : int
+        Outputs of the last linear layer.
+    filters : sequence of int
+        Channels of each convolution block.
+    kernel_size, stride : int
+        Of every convolution.
+    padding : "same" or int
+        ``"same"`` keeps the size (``kernel_size // 2`` on each side).
+    pooling : {"max", "avg"} or None
+        2x down-sampling after every block.
+    batch_norm : bool
+        Batch normalisation after every convolution.
+    dropout : float
+        Dropout after every block and dense layer.
+    residual : bool
+        Residual blocks instead of plain ones.
+    head : {"gap", "flatten"}
+        ``"gap"``: global average pooling then the output layer (CAM works
+        on it); ``"flatten"``: flatten, ``dense_layer_sizes`` then output.
+    dense_layer_sizes : sequence of int
+        Hidden dense layers of the flatten head.
+    activation : str
+        Activation of every block.
+    """
+
+    def __init__(
+        self,
+        input_shape,
+        n_outputs,
+        filters=(32, 64),
+        kernel_size=3,
+        stride=1,
+        padding="same",
+        pooling="max",
+        batch_norm=True,
+        dropout=0.0,
+        residual=False,
+        head="gap",
+        dense_layer_sizes=(),
+        activation="relu",
+    ):
+        super().__init__()
+        dims = len(input_shape) - 1
+        pad = kernel_size // 2 if padding == "same" else padding
+        block = ResidualBlock if residual else ConvBlock
+        channels = [input_shape[0], *filters]
+        self.features = nn.Sequential(
+            *(
+                block(
+                    n_in,
+                    n_out,
+                    dims=dims,
+                    kernel_size=kernel_size,
+                    stride=stride,
+                    padding=pad,
+                    pooling=pooling,
+                    batch_norm=batch_norm,
+                    dropout=dropout,
+                    activation=activation,
+                )
+                for n_in, n_out in zip(channels[:-1], channels[1:])
+            )
+        )
+        self.head = head
+        if head == "gap":
+            self.dense = nn.Sequential()
+            n_flat = channels[-1]
+        else:
+            with torch.no_grad():
+                n_flat = self.features(torch.zeros(1, *input_shape)).numel()
+            widths = [n_flat, *dense_layer_sizes]
+            self.dense = nn.Sequential(
+                *(
+                    DenseBlock(a, b, activation, dropout)
+                    for a, b in zip(widths[:-1], widths[1:])
+                )
+            )
+            n_flat = widths[-1]
+        self.output = nn.Linear(n_flat, n_outputs)
+
+    def forward(self, x):  # (B, C, H, W) or (B, C, L) -> (B, n_outputs)
+        maps = self.features(x)  # (B, K, h, w)
+        if self.head == "gap":
+            pooled = maps.flatten(2).mean(dim=2)  # (B, K)
+        else:
+            pooled = self.dense(maps.flatten(1))
+        return self.output(pooled)
+
+    def freezable_blocks(self):
+        """``(name, module)`` of the layers in order, input side first."""
+        return [
+            *((f"features.{i}", b) for i, b in enumerate(self.features)),
+            *((f"dense.{i}", b) for i, b in enumerate(self.dense)),
+            ("output", self.output),
+        ]
