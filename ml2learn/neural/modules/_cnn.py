@@ -208,8 +208,10 @@ class CNN(nn.Module):
             self.dense = nn.Sequential()
             n_flat = channels[-1]
         else:
+            self.features.eval()  # batch norm cannot train on one sample
             with torch.no_grad():
                 n_flat = self.features(torch.zeros(1, *input_shape)).numel()
+            self.features.train()
             widths = [n_flat, *dense_layer_sizes]
             self.dense = nn.Sequential(
                 *(
