@@ -117,21 +117,26 @@ class _BaseCNN(BaseNeuralEstimator):
 
     # -- inputs ---------------------------------------------------------------
 
+    @staticmethod
+    def _flat(X):
+        """Images as flat rows, so that scikit-learn validates any input form;
+        returns the rows and the per-sample shape to restore."""
+        if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim > 2:
+            X = np.asarray(X)
+            return X.reshape(len(X), -1), X.shape[1:]
+        return X, None
+
     def _validate_X(self, X, reset):
-        X = validate_data(self, X, dtype=np.float32, allow_nd=True, reset=reset)
-        return self._to_images(X, reset)
+        X, shape = self._flat(X)
+        X = validate_data(self, X, dtype=np.float32, reset=reset)
+        return self._to_images(X, shape, reset)
 
     def _validate_Xy(self, X, y, reset):
+        X, shape = self._flat(X)
         X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=np.float32,
-            allow_nd=True,
-            multi_output=True,
-            reset=reset,
+            self, X, y, dtype=np.float32, multi_output=True, reset=reset
         )
-        return self._to_images(X, reset), y
+        return self._to_images(X, shape, reset), y
 
     def _image_shape(self, n_features):
         shape = tuple(self.image_shape)
@@ -149,20 +154,22 @@ class _BaseCNN(BaseNeuralEstimator):
             )
         return shape
 
-    def _to_images(self, X, reset):
-        """Reshape validated ``X`` into ``(n, C, L)`` or ``(n, C, H, W)``."""
-        if X.ndim == 2:
+    def _to_images(self, X, shape, reset):
+        """Reshape validated flat ``X`` into ``(n, C, L)`` or ``(n, C, H, W)``;
+        ``shape`` is the per-sample shape of n-D input (None for 2-D)."""
+        if shape is None:
             if self.image_shape is None:
                 images = X[:, None, :]
             else:
                 images = X.reshape(len(X), *self._image_shape(X.shape[1]))
-        elif X.ndim == 3:
-            images = X[:, None]
-        elif X.ndim == 4:
-            images = X
+        elif len(shape) == 2:
+            images = X.reshape(len(X), 1, *shape)
+        elif len(shape) == 3:
+            images = X.reshape(len(X), *shape)
         else:
             raise ValueError(
-                f"X must be 2-D, 3-D (n, H, W) or 4-D (n, C, H, W); got {X.ndim}-D."
+                "X must be 2-D, 3-D (n, H, W) or 4-D (n, C, H, W); got "
+                f"{len(shape) + 1}-D."
             )
         shape = tuple(images.shape[1:])
         if reset:
