@@ -29,7 +29,10 @@ def _markdown(family, machine, quick, results):
         "time vs ml2learn |",
         "|---|---|---|---|---|---|---|",
     ]
-    base = {r.task: r.fit_seconds for r in results if r.library == "ml2learn"}
+    base = {}
+    for r in results:
+        if r.library == "ml2learn":
+            base.setdefault(r.task, r.fit_seconds)
     for r in results:
         ratio = r.fit_seconds / base[r.task] if r.task in base else float("nan")
         lines.append(
