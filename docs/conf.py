@@ -12,7 +12,11 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.doctest",
     "numpydoc",
+    "matplotlib.sphinxext.plot_directive",
 ]
+plot_formats = [("png", 100)]
+plot_html_show_formats = False
+plot_html_show_source_link = False
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["TOUR", "TourEntry", "register", "run_tour"]
 
@@ -121,7 +121,7 @@ def _boosting_entries():
 def _neural_entries():
     from sklearn.compose import TransformedTargetRegressor
 
-    from .neural import MLPClassifier, MLPRegressor
+    from .neural import CNNClassifier, MLPClassifier, MLPRegressor
 
     def mlp(quick):
         clf = MLPClassifier(
@@ -146,10 +146,19 @@ def _neural_entries():
         grid = {"transformedtargetregressor__regressor__weight_decay": [0.0, 1e-2]}
         return pipe, grid
 
+    def cnn(quick):
+        clf = CNNClassifier(
+            image_shape=(8, 8), max_epochs=5 if quick else 30, random_state=0
+        )
+        pipe = make_pipeline(MinMaxScaler(), clf)
+        grid = {"cnnclassifier__filters": [(16, 32)] if quick else [(16, 32), (32, 64)]}
+        return pipe, grid
+
     digits = lambda: load_digits(return_X_y=True)  # noqa: E731
     diabetes = lambda: load_diabetes(return_X_y=True)  # noqa: E731
     return [
         TourEntry("neural", "MLP", "digits", digits, mlp),
+        TourEntry("neural", "CNN (8x8 images)", "digits", digits, cnn),
         TourEntry("neural", "MLP regression", "diabetes", diabetes, mlp_regression),
     ]
 

@@ -120,7 +120,7 @@ def layer_filters(estimator, layer="features.0.conv"):
 
     Returns
     -------
-    filters : ndarray of shape (out_channels, in_channels, *kernel_size)
+    filters : ndarray of shape (out_channels, in_channels, kernel_height, kernel_width)
         The weights.
     """
     conv = _layer(_module(estimator), layer)
@@ -293,7 +293,7 @@ def activation_maximization(
 
     Returns
     -------
-    X : ndarray of shape input_shape_
+    X : ndarray of shape `input_shape_`
         The synthesised input.
     """
     module = _module(estimator)

@@ -97,7 +97,8 @@ def test_plot_heatmaps(cnn):
     pytest.importorskip("matplotlib")
     import matplotlib.pyplot as plt
 
-    figure = plot_heatmaps(X[:3].reshape(-1, 8, 8), grad_cam(cnn, X[:3]),
-                           titles=["a", "b", "c"])
+    figure = plot_heatmaps(
+        X[:3].reshape(-1, 8, 8), grad_cam(cnn, X[:3]), titles=["a", "b", "c"]
+    )
     assert len(figure.axes) == 3
     plt.close(figure)

@@ -55,7 +55,9 @@ def test_bad_shapes_are_rejected():
     clf = CNNClassifier(**FAST).fit(X_digits.reshape(-1, 8, 8), y_digits)
     with pytest.raises(ValueError, match="36 features, but CNNClassifier is expecting"):
         clf.predict(np.zeros((2, 6, 6)))
-    with pytest.raises(ValueError, match=r"shape \(1, 4, 16\) but the network was fitted"):
+    with pytest.raises(
+        ValueError, match=r"shape \(1, 4, 16\) but the network was fitted"
+    ):
         clf.predict(np.zeros((2, 4, 16)))
     with pytest.raises(ValueError, match="could not convert|numeric"):
         CNNClassifier(**FAST).fit(np.array([["a"] * 4] * 4), [0, 1, 0, 1])
