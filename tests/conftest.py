@@ -11,8 +11,10 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    # two test processes share two cores: one thread each avoids torch's
-    # worker threads spinning against each other
+    # two test processes share two cores: one thread each avoids OpenMP worker
+    # threads (torch, numba) spinning against each other
+    for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(_name, "1")
     import torch
 
     torch.set_num_threads(1)

@@ -3,6 +3,7 @@
 import doctest
 import importlib
 import inspect
+import os
 import pkgutil
 import shutil
 import subprocess
@@ -83,5 +84,6 @@ def test_docs_build_offline(tmp_path):
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env={**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"},
         )
         assert result.returncode == 0, result.stdout + result.stderr
