@@ -384,3 +384,22 @@ def test_bad_input():
         MLPClassifier(early_stopping=True, validation_fraction=0.01, max_epochs=1).fit(
             X_clf[:20], y_clf[:20]
         )
+
+
+def test_verbose_two_adds_a_progress_bar(capsys):
+    clf = MLPClassifier(max_epochs=2, verbose=2, random_state=0, **FAST)
+    clf.fit(X_clf, y_clf)
+    names = [name for name, _ in clf.net_.callbacks_]
+    assert "progress" in names and "print_log" in names
+    silent = MLPClassifier(max_epochs=2, verbose=0, random_state=0, **FAST)
+    silent.fit(X_clf, y_clf)
+    assert "print_log" not in [name for name, _ in silent.net_.callbacks_]
+
+
+def test_device_choice():
+    clf = MLPClassifier(max_epochs=1, device="auto", **FAST).fit(X_clf, y_clf)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert clf.net_.device == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            MLPClassifier(max_epochs=1, device="cuda").fit(X_clf, y_clf)
