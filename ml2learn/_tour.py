@@ -163,7 +163,35 @@ def _neural_entries():
     ]
 
 
-for _entry in _boosting_entries() + _neural_entries():
+def _text_entries():
+    from sklearn.linear_model import LogisticRegression
+
+    from .datasets import load_dataset_descriptions
+    from .text import TfidfVectorizer
+
+    def tfidf(quick):
+        pipe = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+        grid = {"tfidfvectorizer__tf": ["proportion", "sublinear"]}
+        if not quick:
+            grid["tfidfvectorizer__ngram_range"] = [(1, 1), (1, 2)]
+        return pipe, grid
+
+    def descriptions():
+        corpus = load_dataset_descriptions()
+        return corpus.data, corpus.target
+
+    return [
+        TourEntry(
+            "text",
+            "TF-IDF + logistic regression",
+            "sklearn data-set descriptions",
+            descriptions,
+            tfidf,
+        ),
+    ]
+
+
+for _entry in _boosting_entries() + _neural_entries() + _text_entries():
     register(_entry)
 
 

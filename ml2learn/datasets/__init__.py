@@ -1,5 +1,10 @@
-"""Small embedded data: the notes' worked examples."""
+"""Small embedded data: the notes' worked examples and offline text."""
 
+from ._text import load_dataset_descriptions
 from ._worked_examples import load_adaboost_rounds_example, load_ml2_marks
 
-__all__ = ["load_adaboost_rounds_example", "load_ml2_marks"]
+__all__ = [
+    "load_adaboost_rounds_example",
+    "load_dataset_descriptions",
+    "load_ml2_marks",
+]

@@ -85,3 +85,15 @@ def all_estimators(type_filter=None):
         )
     mixins = tuple(_TYPE_MIXINS[f] for f in filters)
     return [(n, c) for n, c in estimators if issubclass(c, mixins)]
+
+
+def _text_estimators(estimators):
+    """The ``(name, class)`` pairs whose input is text, not a 2-D array."""
+    from sklearn.utils import get_tags
+
+    selected = []
+    for name, cls in estimators:
+        tags = get_tags(cls())
+        if tags.input_tags.string and not tags.input_tags.two_d_array:
+            selected.append((name, cls))
+    return selected

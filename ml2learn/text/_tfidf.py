@@ -1,0 +1,276 @@
+"""TF-IDF with the course's formula by default (notes, lines 7517-7610).
+
+:class:`TfidfVectorizer` is scikit-learn's :class:`CountVectorizer` (tokens,
+n-grams, document-frequency cuts, vocabulary) followed by a term-frequency
+and an inverse-document-frequency weighting chosen by name.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._param_validation import StrOptions, _fit_context
+
+__all__ = ["TfidfVectorizer"]
+
+TF_OPTIONS = ("proportion", "raw", "sublinear", "binary")
+IDF_OPTIONS = ("log", "log+1", "smooth")
+
+
+def _term_frequency(counts, tf):
+    """Weight a CSR count matrix row by row."""
+    counts = counts.astype(np.float64)
+    if tf == "raw":
+        return counts
+    if tf == "binary":
+        counts.data[:] = 1.0
+        return counts
+    if tf == "sublinear":
+        counts.data = 1.0 + np.log(counts.data)
+        return counts
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
+    return sp.csr_matrix(sp.diags(scale) @ counts)
+
+
+def _inverse_document_frequency(document_frequency, n_documents, idf):
+    # a term of a fixed vocabulary that no training document contains counts
+    # as in one document, so that its idf stays finite
+    if idf != "smooth":
+        document_frequency = np.maximum(document_frequency, 1.0)
+    if idf == "log":
+        return np.log(n_documents / document_frequency)
+    if idf == "log+1":
+        return np.log(n_documents / document_frequency) + 1.0
+    return np.log((1.0 + n_documents) / (1.0 + document_frequency)) + 1.0
+
+
+class TfidfVectorizer(CountVectorizer):
+    """Documents as TF-IDF vectors, by default exactly the course's formula.
+
+    ``TF-IDF(t, d) = TF(t, d) * IDF(t)`` with, by default,
+    ``TF(t, d) = n_td / n_d`` (the share of ``d``'s terms that are ``t``) and
+    ``IDF(t) = ln(N / n_t)`` (``N`` documents, ``n_t`` of them contain
+    ``t``). The front end is scikit-learn's :class:`CountVectorizer`, so every
+    tokenising option of it is available.
+
+    Parameters
+    ----------
+    input : {"content", "filename", "file"}, default="content"
+        What the items of the corpus are.
+    encoding : str, default="utf-8"
+        Encoding of bytes or files.
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What to do with bytes that do not decode.
+    strip_accents : {"ascii", "unicode"} or callable, default=None
+        Accent removal.
+    lowercase : bool, default=True
+        Lowercase before tokenising.
+    preprocessor : callable, default=None
+        Replaces the preprocessing step.
+    tokenizer : callable, default=None
+        Replaces the tokenising step.
+    stop_words : {"english"}, list or None, default=None
+        Words to drop.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        What a token is.
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        Lengths of the n-grams counted.
+    analyzer : {"word", "char", "char_wb"} or callable, default="word"
+        Word or character n-grams.
+    max_df : float or int, default=1.0
+        Drop terms in more documents than this (share or count).
+    min_df : float or int, default=1
+        Drop terms in fewer documents than this (share or count).
+    max_features : int, default=None
+        Keep the most frequent terms only.
+    vocabulary : mapping or iterable, default=None
+        A fixed vocabulary.
+    binary : bool, default=False
+        Count presence only (before ``tf``).
+    dtype : dtype, default=np.float64
+        Type of the output.
+    tf : {"proportion", "raw", "sublinear", "binary"}, default="proportion"
+        ``n_td / n_d`` (the course), ``n_td``, ``1 + ln(n_td)``, or
+        ``[n_td > 0]``.
+    idf : {"log", "log+1", "smooth"} or None, default="log"
+        ``ln(N / n_t)`` (the course), ``ln(N / n_t) + 1`` (scikit-learn's
+        ``smooth_idf=False``), ``ln((1 + N) / (1 + n_t)) + 1`` (scikit-learn's
+        default), or no idf.
+    norm : {"l1", "l2"} or None, default=None
+        Normalise every document vector (the course does not).
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Term to column index.
+    idf_ : ndarray of shape (n_features,)
+        ``IDF(t)`` per column (ones when ``idf=None``).
+    n_documents_ : int
+        ``N``, the number of training documents.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.TfidfVectorizer : scikit-learn's, with
+        ``tf="raw", idf="smooth", norm="l2"`` as its defaults.
+
+    Notes
+    -----
+    With ``tf="raw", idf="smooth", norm="l2"`` (or ``idf="log+1"``) the output
+    equals scikit-learn's ``TfidfVectorizer`` with ``smooth_idf=True`` (or
+    ``False``); ``tf="sublinear"`` is its ``sublinear_tf=True``.
+
+    References
+    ----------
+    .. [1] K. Sparck Jones, "A statistical interpretation of term specificity
+       and its application in retrieval", Journal of Documentation 28(1),
+       1972.
+
+    Examples
+    --------
+    >>> from ml2learn.text import TfidfVectorizer
+    >>> docs = ["the cat sat", "the dog sat", "the cat ran"]
+    >>> X = TfidfVectorizer().fit_transform(docs)
+    >>> vec = TfidfVectorizer().fit(docs)
+    >>> round(float(vec.idf_[vec.vocabulary_["cat"]]), 4)  # ln(3 / 2)
+    0.4055
+    """
+
+    _parameter_constraints: dict = {
+        **CountVectorizer._parameter_constraints,
+        "tf": [StrOptions(set(TF_OPTIONS))],
+        "idf": [StrOptions(set(IDF_OPTIONS)), None],
+        "norm": [StrOptions({"l1", "l2"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        strip_accents=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        stop_words=None,
+        token_pattern=r"(?u)\b\w\w+\b",
+        ngram_range=(1, 1),
+        analyzer="word",
+        max_df=1.0,
+        min_df=1,
+        max_features=None,
+        vocabulary=None,
+        binary=False,
+        dtype=np.float64,
+        tf="proportion",
+        idf="log",
+        norm=None,
+    ):
+        super().__init__(
+            input=input,
+            encoding=encoding,
+            decode_error=decode_error,
+            strip_accents=strip_accents,
+            lowercase=lowercase,
+            preprocessor=preprocessor,
+            tokenizer=tokenizer,
+            stop_words=stop_words,
+            token_pattern=token_pattern,
+            ngram_range=ngram_range,
+            analyzer=analyzer,
+            max_df=max_df,
+            min_df=min_df,
+            max_features=max_features,
+            vocabulary=vocabulary,
+            binary=binary,
+            dtype=dtype,
+        )
+        self.tf = tf
+        self.idf = idf
+        self.norm = norm
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and the document frequencies.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The corpus.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TfidfVectorizer
+            The fitted vectorizer.
+        """
+        self.fit_transform(raw_documents)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and idf; return the TF-IDF matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The corpus.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X : sparse matrix of shape (n_documents, n_features)
+            TF-IDF weights (CSR).
+        """
+        if isinstance(raw_documents, str):
+            raise ValueError(
+                "raw_documents must be an iterable of documents; got one string."
+            )
+        counts = super().fit_transform(raw_documents)
+        self.n_documents_ = counts.shape[0]
+        document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+        if self.idf is None:
+            self.idf_ = np.ones(counts.shape[1])
+        else:
+            self.idf_ = _inverse_document_frequency(
+                document_frequency.astype(np.float64), self.n_documents_, self.idf
+            )
+        return self._weight(counts)
+
+    def transform(self, raw_documents):
+        """TF-IDF vectors of documents, with the fitted vocabulary and idf.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            Documents.
+
+        Returns
+        -------
+        X : sparse matrix of shape (n_documents, n_features)
+            TF-IDF weights (CSR).
+        """
+        check_is_fitted(self, "idf_")
+        if isinstance(raw_documents, str):
+            raise ValueError(
+                "raw_documents must be an iterable of documents; got one string."
+            )
+        return self._weight(super().transform(raw_documents))
+
+    def _weight(self, counts):
+        weighted = _term_frequency(sp.csr_matrix(counts), self.tf)
+        weighted = sp.csr_matrix(weighted @ sp.diags(self.idf_))
+        if self.norm is not None:
+            weighted = normalize(weighted, norm=self.norm, copy=False)
+        return weighted.astype(self.dtype, copy=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags

@@ -1,0 +1,108 @@
+"""Conformance of the text-input estimators (scikit-learn's checks skip them).
+
+The equivalent of ``parametrize_with_checks`` for estimators whose ``X`` is an
+iterable of documents: clone and parameters, pickling, idempotent fits,
+untouched input, ``NotFittedError``, empty corpora, documents with no usable
+token, non-string items, unicode, and use inside ``GridSearchCV(n_jobs=2)``.
+"""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from ml2learn import all_estimators
+from ml2learn.utils.discovery import _text_estimators
+
+TEXT_ESTIMATORS = _text_estimators(all_estimators())
+GRIDS = {"TfidfVectorizer": {"tfidfvectorizer__tf": ["proportion", "sublinear"]}}
+
+DOCS = [
+    "the cat sat on the mat",
+    "the dog chased the cat",
+    "dogs and cats are friends",
+    "a bird sang on the tree",
+    "the bird and the cat",
+    "dogs bark at birds",
+] * 3
+LABELS = np.array([0, 1, 1, 0, 0, 1] * 3)
+IDS = [name for name, _ in TEXT_ESTIMATORS]
+
+
+def _dense(X):
+    return X.toarray() if sp.issparse(X) else np.asarray(X)
+
+
+def test_text_estimators_are_registered():
+    assert "TfidfVectorizer" in IDS
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_clone_and_params(name, cls):
+    est = cls()
+    params = est.get_params()
+    assert clone(est).get_params() == params
+    est.set_params(**params)
+    assert repr(est)
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_pickle_round_trip_and_idempotent_fit(name, cls):
+    fitted = cls().fit(DOCS)
+    first = _dense(fitted.transform(DOCS))
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(_dense(restored.transform(DOCS)), first)
+    np.testing.assert_array_equal(_dense(cls().fit(DOCS).transform(DOCS)), first)
+    np.testing.assert_array_equal(_dense(fitted.fit(DOCS).transform(DOCS)), first)
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_input_not_mutated(name, cls):
+    docs = copy.deepcopy(DOCS)
+    cls().fit(docs).transform(docs)
+    assert docs == DOCS
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_not_fitted(name, cls):
+    with pytest.raises(NotFittedError):
+        cls().transform(DOCS)
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_empty_and_stopword_only_corpora(name, cls):
+    with pytest.raises(ValueError):
+        cls().fit([])
+    fitted = cls().fit(DOCS)
+    out = _dense(fitted.transform(["", "zzz qqq"]))
+    assert out.shape[0] == 2 and np.all(np.isfinite(out))
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_non_string_items_are_rejected(name, cls):
+    with pytest.raises((TypeError, ValueError, AttributeError)):
+        cls().fit([1, 2, 3])
+    with pytest.raises(ValueError):
+        cls().fit("a single string")
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_unicode(name, cls):
+    docs = ["café crème brûlée", "naïve façade", "日本語 テキスト", "emoji 🙂 text"]
+    out = _dense(cls().fit(docs).transform(docs))
+    assert out.shape[0] == 4 and np.all(np.isfinite(out))
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_pipeline_grid_search_parallel(name, cls):
+    pipe = make_pipeline(cls(), LogisticRegression())
+    search = GridSearchCV(pipe, GRIDS[name], cv=3, n_jobs=2).fit(DOCS, LABELS)
+    assert search.best_score_ > 0.5
+    assert search.predict(DOCS).shape == (len(DOCS),)

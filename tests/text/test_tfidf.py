@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction import text as sk_text
+
+from ml2learn.text import TfidfVectorizer
+
+CORPUS = [
+    "The cat sat on the mat.",
+    "The dog sat on the log, and the dog barked.",
+    "Cats and dogs: cats chase dogs, dogs chase cats!",
+    "A completely different sentence about cosine similarity.",
+    "",
+]
+
+
+def test_notes_worked_example():
+    # 10,000 documents; D has 2,000 words, "get" 30 times and "cosine" 6 times;
+    # "get" is in 6,000 documents and "cosine" in 10.
+    document = " ".join(["get"] * 30 + ["cosine"] * 6 + ["filler"] * 1964)
+    others = ["get"] * 5999 + ["cosine"] * 9 + ["other"] * (10000 - 1 - 5999 - 9)
+    vec = TfidfVectorizer()
+    X = vec.fit_transform([document, *others])
+    get, cosine = vec.vocabulary_["get"], vec.vocabulary_["cosine"]
+    assert round(X[0, get], 4) == 0.0077
+    assert round(X[0, cosine], 4) == 0.0207
+    assert X[0, get] == pytest.approx(30 / 2000 * np.log(10000 / 6000))
+    assert X[0, cosine] == pytest.approx(6 / 2000 * np.log(10000 / 10))
+
+
+def test_default_is_the_course_formula():
+    vec = TfidfVectorizer()
+    X = vec.fit_transform(CORPUS).toarray()
+    counts = sk_text.CountVectorizer().fit(CORPUS)
+    C = counts.transform(CORPUS).toarray().astype(float)
+    lengths = C.sum(axis=1, keepdims=True)
+    tf = np.divide(C, lengths, out=np.zeros_like(C), where=lengths > 0)
+    idf = np.log(len(CORPUS) / (C > 0).sum(axis=0))
+    np.testing.assert_allclose(X, tf * idf, atol=1e-15)
+    assert vec.n_documents_ == 5
+    assert sp.isspmatrix_csr(vec.transform(CORPUS))
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (dict(tf="raw", idf="smooth", norm="l2"), dict()),
+        (dict(tf="raw", idf="log+1", norm="l2"), dict(smooth_idf=False)),
+        (dict(tf="sublinear", idf="smooth", norm="l2"), dict(sublinear_tf=True)),
+        (dict(tf="raw", idf=None, norm="l1"), dict(use_idf=False, norm="l1")),
+        (
+            dict(
+                tf="raw",
+                idf="smooth",
+                norm=None,
+                ngram_range=(1, 2),
+                stop_words="english",
+                min_df=1,
+            ),
+            dict(norm=None, ngram_range=(1, 2), stop_words="english"),
+        ),
+        (dict(tf="binary", idf="smooth", norm="l2"), dict(binary=True)),
+    ],
+)
+def test_agrees_with_sklearn(ours, theirs):
+    mine = TfidfVectorizer(**ours).fit(CORPUS)
+    ref = sk_text.TfidfVectorizer(**theirs).fit(CORPUS)
+    assert mine.vocabulary_ == ref.vocabulary_
+    np.testing.assert_allclose(
+        mine.transform(CORPUS).toarray(), ref.transform(CORPUS).toarray(), atol=1e-12
+    )
+    np.testing.assert_array_equal(
+        mine.get_feature_names_out(), ref.get_feature_names_out()
+    )
+
+
+def test_vocabulary_and_document_frequency_cuts():
+    vec = TfidfVectorizer(vocabulary=["cat", "dog", "zebra"]).fit(CORPUS)
+    assert vec.transform(CORPUS).shape == (5, 3)
+    # a fixed term no document contains counts as in one: ln(N / 1)
+    assert vec.idf_[2] == pytest.approx(np.log(5))
+    cut = TfidfVectorizer(min_df=2, max_features=3).fit(CORPUS)
+    assert len(cut.vocabulary_) <= 3
+
+
+def test_unseen_terms_and_empty_documents():
+    vec = TfidfVectorizer().fit(CORPUS)
+    X = vec.transform(["zebra unicorn", ""])
+    assert X.nnz == 0
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="one string"):
+        TfidfVectorizer().fit("just one string")
+    with pytest.raises(ValueError, match="tf"):
+        TfidfVectorizer(tf="log").fit(CORPUS)
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TfidfVectorizer().fit(["", "  "])
