@@ -19,10 +19,26 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn import all_estimators
+from ml2learn.text import BPETokenizer, TfidfVectorizer
 from ml2learn.utils.discovery import _text_estimators
 
 TEXT_ESTIMATORS = _text_estimators(all_estimators())
-GRIDS = {"TfidfVectorizer": {"tfidfvectorizer__tf": ["proportion", "sublinear"]}}
+
+# Each text estimator in a pipeline that ends in a classifier, with a grid.
+PIPELINES = {
+    "TfidfVectorizer": (
+        lambda: make_pipeline(TfidfVectorizer(), LogisticRegression()),
+        {"tfidfvectorizer__tf": ["proportion", "sublinear"]},
+    ),
+    "BPETokenizer": (
+        lambda: make_pipeline(
+            BPETokenizer(output="text"),
+            TfidfVectorizer(token_pattern=r"\S+", lowercase=False),
+            LogisticRegression(),
+        ),
+        {"bpetokenizer__vocab_size": [30, 60]},
+    ),
+}
 
 DOCS = [
     "the cat sat on the mat",
@@ -37,11 +53,30 @@ IDS = [name for name, _ in TEXT_ESTIMATORS]
 
 
 def _dense(X):
-    return X.toarray() if sp.issparse(X) else np.asarray(X)
+    """Outputs in a form ``==`` and ``np.isfinite`` can check."""
+    if sp.issparse(X):
+        return X.toarray()
+    if isinstance(X, list):
+        return [x.tolist() if isinstance(x, np.ndarray) else x for x in X]
+    return np.asarray(X)
+
+
+def _assert_same(a, b):
+    a, b = _dense(a), _dense(b)
+    if isinstance(a, list):
+        assert a == b
+    else:
+        np.testing.assert_array_equal(a, b)
+
+
+def _assert_finite(out, n_documents):
+    assert len(out) == n_documents
+    if not isinstance(out, list):
+        assert np.all(np.isfinite(out))
 
 
 def test_text_estimators_are_registered():
-    assert "TfidfVectorizer" in IDS
+    assert set(IDS) == set(PIPELINES)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -56,11 +91,11 @@ def test_clone_and_params(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pickle_round_trip_and_idempotent_fit(name, cls):
     fitted = cls().fit(DOCS)
-    first = _dense(fitted.transform(DOCS))
+    first = fitted.transform(DOCS)
     restored = pickle.loads(pickle.dumps(fitted))
-    np.testing.assert_array_equal(_dense(restored.transform(DOCS)), first)
-    np.testing.assert_array_equal(_dense(cls().fit(DOCS).transform(DOCS)), first)
-    np.testing.assert_array_equal(_dense(fitted.fit(DOCS).transform(DOCS)), first)
+    _assert_same(restored.transform(DOCS), first)
+    _assert_same(cls().fit(DOCS).transform(DOCS), first)
+    _assert_same(fitted.fit(DOCS).transform(DOCS), first)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -81,8 +116,7 @@ def test_empty_and_stopword_only_corpora(name, cls):
     with pytest.raises(ValueError):
         cls().fit([])
     fitted = cls().fit(DOCS)
-    out = _dense(fitted.transform(["", "zzz qqq"]))
-    assert out.shape[0] == 2 and np.all(np.isfinite(out))
+    _assert_finite(_dense(fitted.transform(["", "zzz qqq"])), 2)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -96,13 +130,12 @@ def test_non_string_items_are_rejected(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_unicode(name, cls):
     docs = ["café crème brûlée", "naïve façade", "日本語 テキスト", "emoji 🙂 text"]
-    out = _dense(cls().fit(docs).transform(docs))
-    assert out.shape[0] == 4 and np.all(np.isfinite(out))
+    _assert_finite(_dense(cls().fit(docs).transform(docs)), 4)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pipeline_grid_search_parallel(name, cls):
-    pipe = make_pipeline(cls(), LogisticRegression())
-    search = GridSearchCV(pipe, GRIDS[name], cv=3, n_jobs=2).fit(DOCS, LABELS)
+    make, grid = PIPELINES[name]
+    search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS, LABELS)
     assert search.best_score_ > 0.5
     assert search.predict(DOCS).shape == (len(DOCS),)
