@@ -19,7 +19,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn import all_estimators
-from ml2learn.text import BPETokenizer, TfidfVectorizer
+from ml2learn.text import BPETokenizer, TextPreprocessor, TfidfVectorizer
 from ml2learn.utils.discovery import _text_estimators
 
 TEXT_ESTIMATORS = _text_estimators(all_estimators())
@@ -37,6 +37,14 @@ PIPELINES = {
             LogisticRegression(),
         ),
         {"bpetokenizer__vocab_size": [30, 60]},
+    ),
+    "TextPreprocessor": (
+        lambda: make_pipeline(
+            TextPreprocessor(output="text", stop_words="english"),
+            TfidfVectorizer(),
+            LogisticRegression(),
+        ),
+        {"textpreprocessor__stemmer": [None, "porter"]},
     ),
 }
 
