@@ -8,6 +8,7 @@ token, non-string items, unicode, and use inside ``GridSearchCV(n_jobs=2)``.
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -19,7 +20,12 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn import all_estimators
-from ml2learn.text import BPETokenizer, TextPreprocessor, TfidfVectorizer
+from ml2learn.text import (
+    BPETokenizer,
+    CooccurrenceEmbedding,
+    TextPreprocessor,
+    TfidfVectorizer,
+)
 from ml2learn.utils.discovery import _text_estimators
 
 TEXT_ESTIMATORS = _text_estimators(all_estimators())
@@ -37,6 +43,13 @@ PIPELINES = {
             LogisticRegression(),
         ),
         {"bpetokenizer__vocab_size": [30, 60]},
+    ),
+    "CooccurrenceEmbedding": (
+        lambda: make_pipeline(
+            CooccurrenceEmbedding(n_components=4, window=2, random_state=0),
+            LogisticRegression(),
+        ),
+        {"cooccurrenceembedding__weighting": ["count", "ramp"]},
     ),
     "TextPreprocessor": (
         lambda: make_pipeline(
@@ -58,6 +71,14 @@ DOCS = [
 ] * 3
 LABELS = np.array([0, 1, 1, 0, 0, 1] * 3)
 IDS = [name for name, _ in TEXT_ESTIMATORS]
+
+
+def _make(cls):
+    """A default instance, seeded where the estimator is random."""
+    estimator = cls()
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=0)
+    return estimator
 
 
 def _dense(X):
@@ -98,11 +119,11 @@ def test_clone_and_params(name, cls):
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pickle_round_trip_and_idempotent_fit(name, cls):
-    fitted = cls().fit(DOCS)
+    fitted = _make(cls).fit(DOCS)
     first = fitted.transform(DOCS)
     restored = pickle.loads(pickle.dumps(fitted))
     _assert_same(restored.transform(DOCS), first)
-    _assert_same(cls().fit(DOCS).transform(DOCS), first)
+    _assert_same(_make(cls).fit(DOCS).transform(DOCS), first)
     _assert_same(fitted.fit(DOCS).transform(DOCS), first)
 
 
@@ -124,7 +145,9 @@ def test_empty_and_stopword_only_corpora(name, cls):
     with pytest.raises(ValueError):
         cls().fit([])
     fitted = cls().fit(DOCS)
-    _assert_finite(_dense(fitted.transform(["", "zzz qqq"])), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "no known word"
+        _assert_finite(_dense(fitted.transform(["", "zzz qqq"])), 2)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)

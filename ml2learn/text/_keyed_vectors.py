@@ -1,0 +1,190 @@
+"""Word vectors with the queries of the course: similarity, analogies.
+
+:class:`KeyedVectors` is what the embedding estimators expose as ``wv_``; it
+reads and writes the word2vec text and binary formats that gensim uses.
+"""
+
+import numpy as np
+
+__all__ = ["KeyedVectors"]
+
+
+class KeyedVectors:
+    """A vocabulary and one vector per word.
+
+    Parameters
+    ----------
+    index_to_key : list of str
+        The words, in row order.
+    vectors : ndarray of shape (n_words, vector_size)
+        Their vectors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml2learn.text import KeyedVectors
+    >>> wv = KeyedVectors(["a", "b", "c"], np.array([[1., 0], [1, 1], [0, 1]]))
+    >>> round(wv.similarity("a", "b"), 4)
+    0.7071
+    """
+
+    def __init__(self, index_to_key, vectors):
+        vectors = np.asarray(vectors, dtype=np.float64)
+        if vectors.ndim != 2 or len(vectors) != len(index_to_key):
+            raise ValueError(
+                "vectors must be 2-D with one row per word; got shape "
+                f"{vectors.shape} for {len(index_to_key)} words."
+            )
+        self.index_to_key = list(index_to_key)
+        self.key_to_index = {k: i for i, k in enumerate(self.index_to_key)}
+        self.vectors = vectors
+
+    @property
+    def vector_size(self):
+        """Length of a vector."""
+        return self.vectors.shape[1]
+
+    def __len__(self):
+        return len(self.index_to_key)
+
+    def __contains__(self, key):
+        return key in self.key_to_index
+
+    def __getitem__(self, key):
+        return self.vectors[self._index(key)]
+
+    def _index(self, key):
+        try:
+            return self.key_to_index[key]
+        except KeyError:
+            raise KeyError(f"word {key!r} is not in the vocabulary") from None
+
+    def _unit(self):
+        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+        return self.vectors / np.where(norms > 0, norms, 1.0)
+
+    def similarity(self, a, b):
+        """Cosine similarity of two words (dot product over norms)."""
+        unit = self._unit()
+        return float(unit[self._index(a)] @ unit[self._index(b)])
+
+    def most_similar(self, positive=(), negative=(), topn=10):
+        """Words closest in cosine to ``sum(positive) - sum(negative)``.
+
+        Parameters
+        ----------
+        positive : str or list of str
+            Words added (unit vectors).
+        negative : list of str, default=()
+            Words subtracted.
+        topn : int, default=10
+            How many words to return.
+
+        Returns
+        -------
+        neighbours : list of (str, float)
+            Words and cosine similarities, best first, query words excluded.
+        """
+        positive = [positive] if isinstance(positive, str) else list(positive)
+        negative = [negative] if isinstance(negative, str) else list(negative)
+        unit = self._unit()
+        query = sum(unit[self._index(w)] for w in positive) - sum(
+            (unit[self._index(w)] for w in negative), np.zeros(self.vector_size)
+        )
+        norm = np.linalg.norm(query)
+        scores = unit @ (query / norm if norm > 0 else query)
+        for word in positive + negative:
+            scores[self._index(word)] = -np.inf
+        best = np.argsort(-scores, kind="stable")[:topn]
+        return [(self.index_to_key[i], float(scores[i])) for i in best]
+
+    def analogy(self, a, b, c, topn=1, method="add"):
+        """Solve the analogy ``a : b :: c : ?``, as in man : king :: woman : queen.
+
+        Parameters
+        ----------
+        a, b, c : str
+            The words of the analogy.
+        topn : int, default=1
+            How many answers.
+        method : {"add", "mul"}, default="add"
+            3CosAdd, ``cos(x, b) - cos(x, a) + cos(x, c)``, or 3CosMul
+            (Levy & Goldberg, 2014), ``cos(x, b) cos(x, c) / (cos(x, a) +
+            0.001)`` with cosines shifted to ``[0, 1]``.
+
+        Returns
+        -------
+        answers : list of (str, float)
+            Best answers first, ``a``, ``b`` and ``c`` excluded.
+        """
+        if method == "add":
+            return self.most_similar(positive=[b, c], negative=[a], topn=topn)
+        if method != "mul":
+            raise ValueError(f"method must be 'add' or 'mul'; got {method!r}.")
+        unit = self._unit()
+        cos = {w: (unit @ unit[self._index(w)] + 1) / 2 for w in (a, b, c)}
+        scores = cos[b] * cos[c] / (cos[a] + 1e-3)
+        for word in (a, b, c):
+            scores[self._index(word)] = -np.inf
+        best = np.argsort(-scores, kind="stable")[:topn]
+        return [(self.index_to_key[i], float(scores[i])) for i in best]
+
+    def doesnt_match(self, words):
+        """The word farthest from the mean of the others' unit vectors."""
+        unit = self._unit()
+        rows = unit[[self._index(w) for w in words]]
+        mean = rows.mean(axis=0)
+        return list(words)[int(np.argmin(rows @ mean))]
+
+    def save_word2vec_format(self, path, binary=False):
+        """Write the word2vec format (a header, then one word and vector a line).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file.
+        binary : bool, default=False
+            Vectors as float32 bytes instead of text.
+        """
+        with open(path, "wb") as f:
+            f.write(f"{len(self)} {self.vector_size}\n".encode())
+            for word, vector in zip(self.index_to_key, self.vectors):
+                if binary:
+                    f.write(word.encode() + b" " + vector.astype(np.float32).tobytes())
+                    f.write(b"\n")
+                else:
+                    values = " ".join(repr(float(np.float32(v))) for v in vector)
+                    f.write(f"{word} {values}\n".encode())
+
+    @classmethod
+    def load_word2vec_format(cls, path, binary=False):
+        """Read a file in the word2vec text or binary format.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file.
+        binary : bool, default=False
+            Whether the vectors are float32 bytes.
+
+        Returns
+        -------
+        wv : KeyedVectors
+            The words and vectors.
+        """
+        with open(path, "rb") as f:
+            n_words, size = map(int, f.readline().split())
+            words, vectors = [], np.empty((n_words, size), dtype=np.float32)
+            for i in range(n_words):
+                if binary:
+                    word = bytearray()
+                    while (ch := f.read(1)) != b" ":
+                        if ch != b"\n":
+                            word += ch
+                    words.append(word.decode())
+                    vectors[i] = np.frombuffer(f.read(4 * size), dtype=np.float32)
+                else:
+                    parts = f.readline().decode().rstrip("\n").split(" ")
+                    words.append(parts[0])
+                    vectors[i] = np.array(parts[1 : size + 1], dtype=np.float32)
+        return cls(words, vectors)

@@ -1,0 +1,119 @@
+import numpy as np
+import pytest
+
+from ml2learn.datasets import load_dataset_descriptions
+from ml2learn.text import CooccurrenceEmbedding, KeyedVectors, cooccurrence_matrix
+
+NOTES_CORPUS = [
+    ["I", "like", "deep", "learning", "."],
+    ["I", "like", "NLP", "."],
+    ["I", "enjoy", "flying", "."],
+]
+ORDER = ["I", "like", "enjoy", "deep", "learning", "NLP", "flying", "."]
+NOTES_MATRIX = np.array(
+    [
+        [0, 2, 1, 0, 0, 0, 0, 0],
+        [2, 0, 0, 1, 0, 1, 0, 0],
+        [1, 0, 0, 0, 0, 0, 1, 0],
+        [0, 1, 0, 0, 1, 0, 0, 0],
+        [0, 0, 0, 1, 0, 0, 0, 1],
+        [0, 1, 0, 0, 0, 0, 0, 1],
+        [0, 0, 1, 0, 0, 0, 0, 1],
+        [0, 0, 0, 0, 1, 1, 1, 0],
+    ]
+)
+
+
+def _in_order(emb, matrix):
+    idx = [emb.vocabulary_[w] for w in ORDER]
+    return matrix.toarray()[np.ix_(idx, idx)]
+
+
+def test_notes_window_one_matrix():
+    emb = CooccurrenceEmbedding(n_components=3, window=1, random_state=0)
+    emb.fit(NOTES_CORPUS)
+    np.testing.assert_array_equal(_in_order(emb, emb.cooccurrence_), NOTES_MATRIX)
+    same = CooccurrenceEmbedding(n_components=3, window=1, random_state=0).fit(
+        ["I like deep learning .", "I like NLP .", "I enjoy flying ."]
+    )
+    np.testing.assert_array_equal(_in_order(same, same.cooccurrence_), NOTES_MATRIX)
+
+
+def test_vectors_are_the_rows_of_U():
+    emb = CooccurrenceEmbedding(n_components=5, window=1, random_state=0)
+    emb.fit(NOTES_CORPUS)
+    X = emb.cooccurrence_.toarray()
+    S = np.linalg.svd(X, compute_uv=False)
+    np.testing.assert_allclose(emb.singular_values_, S[:5], atol=1e-8)
+    U = emb.wv_.vectors
+    # left singular vectors: X X^T u_i = s_i^2 u_i, orthonormal columns
+    np.testing.assert_allclose(X @ X.T @ U, U * S[:5] ** 2, atol=1e-8)
+    np.testing.assert_allclose(U.T @ U, np.eye(5), atol=1e-8)
+    scaled = CooccurrenceEmbedding(
+        5, window=1, scale="singular_values", random_state=0
+    ).fit(NOTES_CORPUS)
+    np.testing.assert_allclose(scaled.wv_.vectors, U * S[:5], atol=1e-8)
+
+
+def test_ramp_window_weights():
+    X = cooccurrence_matrix(
+        [["a", "b", "c", "d", "e"]], {w: i for i, w in enumerate("abcde")}, 4, "ramp"
+    )
+    # weights 4 3 2 1 for distances 1 2 3 4
+    np.testing.assert_array_equal(X.toarray()[0], [0, 4, 3, 2, 1])
+    harmonic = cooccurrence_matrix(
+        [["a", "b", "c"]], {"a": 0, "b": 1, "c": 2}, 2, "harmonic"
+    )
+    np.testing.assert_allclose(harmonic.toarray()[0], [0, 1, 0.5])
+
+
+def test_cap_and_associations():
+    corpus = [["x", "y"] * 50]
+    capped = CooccurrenceEmbedding(2, window=1, cap=10).fit(corpus)
+    assert capped.cooccurrence_.max() == 10
+    for association in ("ppmi", "correlation"):
+        emb = CooccurrenceEmbedding(
+            3, window=2, association=association, random_state=0
+        ).fit(NOTES_CORPUS)
+        assert emb.cooccurrence_.min() >= 0
+    ppmi = CooccurrenceEmbedding(3, window=1, association="ppmi").fit(NOTES_CORPUS)
+    X = NOTES_MATRIX.astype(float)
+    total, rows = X.sum(), X.sum(axis=1)
+    i, j = ORDER.index("I"), ORDER.index("like")
+    expected = max(0.0, np.log(X[i, j] * total / (rows[i] * rows[j])))
+    assert _in_order(ppmi, ppmi.cooccurrence_)[i, j] == pytest.approx(expected)
+
+
+def test_document_vectors_and_warning():
+    emb = CooccurrenceEmbedding(3, window=1, random_state=0).fit(NOTES_CORPUS)
+    with pytest.warns(UserWarning, match="no word of the vocabulary"):
+        vectors = emb.transform([["I", "like"], ["unknown"]])
+    np.testing.assert_allclose(vectors[0], (emb.wv_["I"] + emb.wv_["like"]) / 2)
+    np.testing.assert_array_equal(vectors[1], 0)
+
+
+def test_similar_words_on_real_text():
+    corpus = load_dataset_descriptions().data
+    emb = CooccurrenceEmbedding(
+        20, window=2, lowercase=True, association="ppmi", random_state=0
+    ).fit(corpus)
+    neighbours = [w for w, _ in emb.wv_.most_similar("length", topn=10)]
+    assert "width" in neighbours
+
+
+def test_keyed_vectors_queries_and_formats(tmp_path):
+    words = ["king", "queen", "man", "woman", "apple"]
+    vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [5, -5, -5.0]])
+    wv = KeyedVectors(words, vectors)
+    assert wv.analogy("man", "king", "woman")[0][0] == "queen"
+    assert wv.analogy("man", "king", "woman", method="mul")[0][0] == "queen"
+    assert wv.doesnt_match(["king", "queen", "man", "apple"]) == "apple"
+    assert wv.similarity("man", "woman") == pytest.approx(0.0)
+    for binary in (False, True):
+        path = tmp_path / f"v{binary}.txt"
+        wv.save_word2vec_format(path, binary=binary)
+        back = KeyedVectors.load_word2vec_format(path, binary=binary)
+        assert back.index_to_key == words
+        np.testing.assert_allclose(back.vectors, vectors, rtol=1e-6)
+    with pytest.raises(KeyError, match="not in the vocabulary"):
+        wv["prince"]
