@@ -144,7 +144,7 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns, ``<class>0 .. <class>k-1``.
+        """Names of the output columns: the class name and a component index.
 
         Parameters
         ----------
