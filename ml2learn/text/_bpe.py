@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ._validation import check_documents
 
 __all__ = ["BPETokenizer", "learn_bpe_merges"]
 
@@ -221,20 +222,6 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         self.output = output
         self.unk_token = unk_token
 
-    def _check_documents(self, documents):
-        if isinstance(documents, str):
-            raise ValueError(
-                "documents must be an iterable of strings; got one string."
-            )
-        documents = list(documents)
-        for document in documents:
-            if not isinstance(document, str):
-                raise TypeError(
-                    "documents must be strings; got an item of type "
-                    f"{type(document).__name__}."
-                )
-        return documents
-
     def _words(self, document):
         """``(word, followed_by_space)`` pairs of one document."""
         text = document.lower() if self.lowercase else document
@@ -263,7 +250,7 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         self : BPETokenizer
             The fitted tokenizer.
         """
-        documents = self._check_documents(X)
+        documents = check_documents(X)
         counts = Counter(
             word for document in documents for word, _ in self._words(document)
         )
@@ -333,7 +320,7 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "merges_")
         if not hasattr(self, "_ranks"):
             self._build_encoder()
-        documents = self._check_documents(X)
+        documents = check_documents(X)
         tokens = [self._tokens(document) for document in documents]
         if self.output == "ids":
             return [

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import StrOptions, _fit_context
+from ._validation import check_documents
 
 __all__ = ["ENGLISH_STOP_WORDS", "TextPreprocessor"]
 
@@ -118,21 +119,6 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):
         self.language = language
         self.output = output
 
-    @staticmethod
-    def _check_documents(documents):
-        if isinstance(documents, str):
-            raise ValueError(
-                "documents must be an iterable of strings; got one string."
-            )
-        documents = list(documents)
-        for document in documents:
-            if not isinstance(document, str):
-                raise TypeError(
-                    "documents must be strings; got an item of type "
-                    f"{type(document).__name__}."
-                )
-        return documents
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the documents and settle the stop words.
@@ -149,7 +135,7 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):
         self : TextPreprocessor
             The fitted preprocessor.
         """
-        documents = self._check_documents(X)
+        documents = check_documents(X)
         if not documents:
             raise ValueError("X holds no document.")
         if self.stop_words == "english":
@@ -203,7 +189,7 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "stop_words_")
         pattern = re.compile(self._pattern())
-        return [self._process(d, pattern) for d in self._check_documents(X)]
+        return [self._process(d, pattern) for d in check_documents(X)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,0 +1,35 @@
+"""Input checks shared by the text estimators."""
+
+__all__ = ["check_documents"]
+
+
+def check_documents(documents):
+    """A list of string documents, or a clear error.
+
+    Parameters
+    ----------
+    documents : iterable of str
+        The corpus.
+
+    Returns
+    -------
+    documents : list of str
+        The same documents, in a list.
+
+    Raises
+    ------
+    ValueError
+        When ``documents`` is one string rather than an iterable of them.
+    TypeError
+        When an item is not a string.
+    """
+    if isinstance(documents, str):
+        raise ValueError("documents must be an iterable of strings; got one string.")
+    documents = list(documents)
+    for document in documents:
+        if not isinstance(document, str):
+            raise TypeError(
+                "documents must be strings; got an item of type "
+                f"{type(document).__name__}."
+            )
+    return documents
