@@ -1,11 +1,12 @@
 """Text representations: preprocessing, TF-IDF, byte pair encoding and
-co-occurrence word embeddings (word2vec and GloVe to come)."""
+word embeddings (co-occurrence SVD, word2vec; GloVe to come)."""
 
 from ._bpe import BPETokenizer, learn_bpe_merges
 from ._cooccurrence import CooccurrenceEmbedding, cooccurrence_matrix
 from ._keyed_vectors import KeyedVectors
 from ._preprocessing import ENGLISH_STOP_WORDS, TextPreprocessor
 from ._tfidf import TfidfVectorizer
+from ._word2vec import Word2Vec, negative_sampling_loss, skipgram_pairs
 
 __all__ = [
     "BPETokenizer",
@@ -14,6 +15,9 @@ __all__ = [
     "KeyedVectors",
     "TextPreprocessor",
     "TfidfVectorizer",
+    "Word2Vec",
     "cooccurrence_matrix",
     "learn_bpe_merges",
+    "negative_sampling_loss",
+    "skipgram_pairs",
 ]

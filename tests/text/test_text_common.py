@@ -25,6 +25,7 @@ from ml2learn.text import (
     CooccurrenceEmbedding,
     TextPreprocessor,
     TfidfVectorizer,
+    Word2Vec,
 )
 from ml2learn.utils.discovery import _text_estimators
 
@@ -51,6 +52,13 @@ PIPELINES = {
         ),
         {"cooccurrenceembedding__weighting": ["count", "ramp"]},
     ),
+    "Word2Vec": (
+        lambda: make_pipeline(
+            Word2Vec(8, window=2, min_count=1, epochs=5, random_state=0),
+            LogisticRegression(),
+        ),
+        {"word2vec__architecture": ["skipgram", "cbow"]},
+    ),
     "TextPreprocessor": (
         lambda: make_pipeline(
             TextPreprocessor(output="text", stop_words="english"),
@@ -74,10 +82,14 @@ IDS = [name for name, _ in TEXT_ESTIMATORS]
 
 
 def _make(cls):
-    """A default instance, seeded where the estimator is random."""
+    """A default instance, seeded where the estimator is random and keeping
+    every word of these small corpora where it has a ``min_count``."""
     estimator = cls()
-    if "random_state" in estimator.get_params():
+    params = estimator.get_params()
+    if "random_state" in params:
         estimator.set_params(random_state=0)
+    if "min_count" in params:
+        estimator.set_params(min_count=1)
     return estimator
 
 
@@ -161,7 +173,7 @@ def test_non_string_items_are_rejected(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_unicode(name, cls):
     docs = ["café crème brûlée", "naïve façade", "日本語 テキスト", "emoji 🙂 text"]
-    _assert_finite(_dense(cls().fit(docs).transform(docs)), 4)
+    _assert_finite(_dense(_make(cls).fit(docs).transform(docs)), 4)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
