@@ -90,23 +90,35 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         )
 
     def _sentences(self, X):
+        return list(self._iter_sentences(X))
+
+    def _iter_sentences(self, X):
         if isinstance(X, str):
             raise ValueError("X must be an iterable of documents; got one string.")
-        return [self._tokens(document) for document in X]
+        for document in X:
+            yield self._tokens(document)
+
+    @staticmethod
+    def _reiterable(X):
+        """``X`` itself when it can be iterated again, else a list of it."""
+        if isinstance(X, str) or iter(X) is not X:
+            return X
+        return list(X)
 
     def _build_vocabulary(self, sentences):
-        counts = Counter(t for tokens in sentences for t in tokens)
+        """Words seen at least ``min_count`` times, most frequent first (ties
+        in order of first appearance); sets ``word_counts_``."""
+        counts = Counter()
+        for tokens in sentences:
+            counts.update(tokens)
+        # a Counter keeps first-appearance order, and the sort is stable
         kept = [(w, c) for w, c in counts.items() if c >= self.min_count]
         if not kept:
             raise ValueError(
                 f"No word occurs at least min_count={self.min_count} times; the "
                 "vocabulary is empty."
             )
-        first_seen = {}
-        for tokens in sentences:
-            for t in tokens:
-                first_seen.setdefault(t, len(first_seen))
-        kept.sort(key=lambda wc: (-wc[1], first_seen[wc[0]]))
+        kept.sort(key=lambda wc: -wc[1])
         self.word_counts_ = dict(kept)
         return {w: i for i, (w, _) in enumerate(kept)}
 

@@ -1,11 +1,12 @@
 """word2vec: skip-gram and CBOW with negative sampling or a full softmax
 (notes, lines 7770-8140; Mikolov et al., 2013).
 
-Training pairs are built with numpy (a window around every centre word,
-never across sentences); the vectors are two ``torch.nn.Embedding`` tables
-with sparse gradients, updated with Adam on the batch-mean loss and a
-learning rate that decays linearly (the original updates pair by pair with
-SGD; with large batches a summed SGD step overshoots on frequent words).
+Two solvers train the same model. ``"sgd"`` is the original algorithm, one
+SGD step per pair with a linearly decaying learning rate, compiled with numba
+and run by ``n_jobs`` threads (:mod:`._word2vec_sgd`). ``"adam"`` builds the
+pairs with numpy and trains two ``torch.nn.Embedding`` tables with sparse
+gradients by Adam on the mean loss of large batches (a summed SGD step over a
+large batch overshoots on frequent words).
 """
 
 import math
@@ -14,11 +15,16 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
+from joblib import effective_n_jobs
 from sklearn.utils import check_random_state
+from tqdm.auto import tqdm
 
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._cooccurrence import BaseWordEmbedding
 from ._keyed_vectors import KeyedVectors
+from ._word2vec_sgd import train_block
+
+_BLOCK_WORDS = 1_000_000
 
 __all__ = ["Word2Vec", "negative_sampling_loss", "skipgram_pairs"]
 
@@ -112,19 +118,29 @@ class Word2Vec(BaseWordEmbedding):
         Words rarer than this are left out.
     epochs : int, default=5
         Passes over the corpus.
-    learning_rate : float, default=0.01
-        Initial learning rate of Adam, decayed linearly to
-        ``min_learning_rate``.
+    solver : {"sgd", "adam"}, default="sgd"
+        ``"sgd"``: one SGD step per pair, compiled (word2vec's own
+        algorithm, the fast one on CPUs). ``"adam"``: torch, Adam on the mean
+        loss of ``batch_size`` pairs.
+    learning_rate : float or "auto", default="auto"
+        Initial learning rate, decayed linearly to ``min_learning_rate``
+        over the fit; "auto" is 0.025 for ``"sgd"`` (word2vec's and gensim's
+        default) and 0.01 for ``"adam"``.
     min_learning_rate : float, default=1e-4
         Final learning rate.
     batch_size : int, default=2048
-        Training pairs per SGD step.
+        Training pairs per Adam step (``solver="adam"`` only).
+    n_jobs : int, default=None
+        Threads of the ``"sgd"`` solver; None means 1, -1 all cores. With
+        more than one, threads update the vectors without locks (Hogwild,
+        as word2vec and gensim do) and fits are not reproducible.
     lowercase : bool, default=False
         Lowercase string documents before tokenising.
     token_pattern : str, default=r"\\w+|[^\\w\\s]"
         What a token of a string document is.
     random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, windows, sub-sampling, noise and batch order.
+        Seeds initialisation, windows, sub-sampling, noise and batch order
+        (a fit is reproducible with ``n_jobs=1``).
     verbose : int, default=0
         1 prints the loss per epoch, 2 adds a progress bar.
 
@@ -139,7 +155,8 @@ class Word2Vec(BaseWordEmbedding):
     word_counts_ : dict
         Frequency of every word kept.
     loss_curve_ : ndarray of shape (epochs,)
-        Mean loss per training pair in every epoch.
+        Mean loss per training example (a skip-gram pair, a CBOW window) in
+        every epoch.
 
     See Also
     --------
@@ -150,9 +167,16 @@ class Word2Vec(BaseWordEmbedding):
     -----
     The skip-gram softmax loss of the notes is ``J = -sum_j u_{t+j}^T v_t +
     2m log sum_k exp(u_k^T v_t)`` per centre word; negative sampling replaces
-    it by ``J_NS`` (:func:`negative_sampling_loss`). A step minimises the mean
-    loss of a batch of pairs with (sparse) Adam, where word2vec takes one SGD
-    step per pair.
+    it by ``J_NS`` (:func:`negative_sampling_loss`). The ``"sgd"`` solver
+    takes one step per pair, ``v <- v - lr dJ/dv`` for the input vector and
+    every output vector involved, as the original C tool does: skip-gram
+    trains the vector of the word at ``t + j`` to predict the word at ``t``
+    (the same set of pairs as the notes' centre-predicts-context), and CBOW
+    adds the gradient of the context mean to every context vector unscaled.
+    Sub-sampling and words outside the vocabulary are removed before the
+    windows are laid, as in word2vec, so a window reaches past them. The
+    ``"adam"`` solver minimises the mean loss of a batch of pairs with
+    (sparse) Adam instead.
 
     References
     ----------
@@ -183,9 +207,14 @@ class Word2Vec(BaseWordEmbedding):
         "sample": [Interval(Real, 0, None, closed="left")],
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "min_learning_rate": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
         "lowercase": ["boolean"],
         "token_pattern": [str],
         "random_state": ["random_state"],
@@ -205,9 +234,11 @@ class Word2Vec(BaseWordEmbedding):
         sample=1e-3,
         min_count=5,
         epochs=5,
-        learning_rate=0.01,
+        solver="sgd",
+        learning_rate="auto",
         min_learning_rate=1e-4,
         batch_size=2048,
+        n_jobs=None,
         lowercase=False,
         token_pattern=r"\w+|[^\w\s]",
         random_state=None,
@@ -223,9 +254,11 @@ class Word2Vec(BaseWordEmbedding):
         self.sample = sample
         self.min_count = min_count
         self.epochs = epochs
+        self.solver = solver
         self.learning_rate = learning_rate
         self.min_learning_rate = min_learning_rate
         self.batch_size = batch_size
+        self.n_jobs = n_jobs
         self.lowercase = lowercase
         self.token_pattern = token_pattern
         self.random_state = random_state
@@ -233,14 +266,22 @@ class Word2Vec(BaseWordEmbedding):
 
     # -- data -------------------------------------------------------------
 
-    def _encode(self, sentences):
-        """Sentences as one id array and the sentence index of every token."""
-        ids, owners = [], []
-        for s, tokens in enumerate(sentences):
+    def _blocks(self, X):
+        """The corpus as blocks of (word ids, sentence offsets), words outside
+        the vocabulary removed; about ``_BLOCK_WORDS`` words a block."""
+        ids, starts, n = [], [0], 0
+        for tokens in self._iter_sentences(X):
             row = [self.vocabulary_[t] for t in tokens if t in self.vocabulary_]
+            if not row:
+                continue
             ids.extend(row)
-            owners.extend([s] * len(row))
-        return np.array(ids, dtype=np.int64), np.array(owners, dtype=np.int64)
+            n += len(row)
+            starts.append(n)
+            if n >= _BLOCK_WORDS:
+                yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
+                ids, starts, n = [], [0], 0
+        if n:
+            yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
 
     def _keep_probability(self):
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
@@ -250,7 +291,7 @@ class Word2Vec(BaseWordEmbedding):
         return np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
 
     def _windows(self, ids, owners, rng):
-        """Centres and their context rows (-1 padded) for one epoch's tokens."""
+        """Centres and their context rows (-1 padded) for one block's tokens."""
         n = len(ids)
         reach = (
             rng.randint(1, self.window + 1, size=n)
@@ -270,6 +311,11 @@ class Word2Vec(BaseWordEmbedding):
 
     # -- training -----------------------------------------------------------
 
+    def _learning_rate(self):
+        if self.learning_rate != "auto":
+            return self.learning_rate
+        return 0.025 if self.solver == "sgd" else 0.01
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn word vectors from a corpus.
@@ -278,7 +324,10 @@ class Word2Vec(BaseWordEmbedding):
         ----------
         X : iterable of str or of list of str
             Documents (strings are tokenised) or token lists; every item is a
-            sentence: windows do not cross items.
+            sentence: windows do not cross items. A list is tokenised once; any
+            other re-iterable (a class whose ``__iter__`` reads a file, say) is
+            streamed, read once for the vocabulary and once per epoch, never
+            held in memory whole; a one-shot iterator is read into a list.
         y : None
             Ignored.
 
@@ -287,111 +336,169 @@ class Word2Vec(BaseWordEmbedding):
         self : Word2Vec
             The fitted estimator.
         """
-        sentences = self._sentences(X)
-        self.vocabulary_ = self._build_vocabulary(sentences)
+        X = self._reiterable(X)
+        self.vocabulary_ = self._build_vocabulary(self._iter_sentences(X))
         rng = check_random_state(self.random_state)
-        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
         V, d = len(self.vocabulary_), self.vector_size
-        softmax = self.objective == "softmax"
-        self._input = torch.nn.Embedding(V, d, sparse=True)
-        self._output = torch.nn.Embedding(V, d, sparse=not softmax)
-        with torch.no_grad():
-            self._input.weight.uniform_(-0.5 / d, 0.5 / d, generator=generator)
-            self._output.weight.zero_()
+        init = np.random.RandomState(rng.randint(2**31 - 1))
+        syn0 = init.uniform(-0.5 / d, 0.5 / d, size=(V, d)).astype(np.float32)
+        syn1 = np.zeros((V, d), dtype=np.float32)
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
         noise = counts**self.ns_exponent
-        self._noise = torch.from_numpy(noise / noise.sum())
-        ids, owners = self._encode(sentences)
         keep = self._keep_probability()
-        optimizers = [
-            torch.optim.SparseAdam([self._input.weight], lr=self.learning_rate)
-        ]
-        if softmax:
-            optimizers.append(
-                torch.optim.Adam([self._output.weight], lr=self.learning_rate)
-            )
-        else:
-            optimizers[0].add_param_group({"params": [self._output.weight]})
-        total_steps = self._count_steps(ids, keep, rng)
-        self._step = 0
+        in_memory = isinstance(X, (list, tuple))
+        blocks = list(self._blocks(X)) if in_memory else None
+        corpus_words = int(counts.sum())
+        train = self._sgd_trainer if self.solver == "sgd" else self._adam_trainer
+        step = train(syn0, syn1, noise, keep, corpus_words, rng)
         self.loss_curve_ = np.empty(self.epochs)
+        progress = tqdm(
+            total=self.epochs * corpus_words,
+            disable=self.verbose < 2,
+            unit="word",
+            unit_scale=True,
+        )
         for epoch in range(self.epochs):
-            self.loss_curve_[epoch] = self._run_epoch(
-                ids, owners, keep, rng, generator, optimizers, total_steps
-            )
+            words_before = epoch * corpus_words
+            total, examples = 0.0, 0
+            for ids, starts in blocks if in_memory else self._blocks(X):
+                loss, n = step(ids, starts, words_before)
+                total += loss
+                examples += n
+                words_before += len(ids)
+                progress.update(len(ids))
+            self.loss_curve_[epoch] = total / max(examples, 1)
+            if not np.isfinite(self.loss_curve_[epoch]):
+                raise ValueError(
+                    f"The training loss is {self.loss_curve_[epoch]} in epoch "
+                    f"{epoch + 1}; lower learning_rate."
+                )
             if self.verbose:
-                print(f"epoch {epoch + 1}: loss {self.loss_curve_[epoch]:.4f}")
+                progress.write(f"epoch {epoch + 1}: loss {self.loss_curve_[epoch]:.4f}")
+        progress.close()
         words = sorted(self.vocabulary_, key=self.vocabulary_.get)
-        self.wv_ = KeyedVectors(words, self._input.weight.detach().numpy().copy())
-        self.output_vectors_ = self._output.weight.detach().numpy().copy()
-        del self._input, self._output, self._noise
+        self.wv_ = KeyedVectors(words, syn0)
+        self.output_vectors_ = syn1
         return self
 
-    def _count_steps(self, ids, keep, rng):
-        """An estimate of the SGD steps of the whole fit, for the lr decay."""
-        expected_tokens = keep[ids].sum()
-        pairs = expected_tokens * (
-            (self.window + 1) if self.shrink_windows else 2 * self.window
+    def _sgd_trainer(self, syn0, syn1, noise, keep, corpus_words, rng):
+        """Per-pair SGD in compiled code (the C tool's algorithm)."""
+        cum_noise = np.cumsum(noise / noise.sum())
+        cum_noise[-1] = 1.0
+        n_threads = effective_n_jobs(self.n_jobs)
+        lr = self._learning_rate()
+
+        def step(ids, starts, words_before):
+            return train_block(
+                syn0,
+                syn1,
+                ids,
+                starts,
+                keep=keep,
+                cum_noise=cum_noise,
+                window=self.window,
+                shrink=self.shrink_windows,
+                cbow=self.architecture == "cbow",
+                softmax=self.objective == "softmax",
+                negative=self.negative,
+                lr_start=lr,
+                lr_end=self.min_learning_rate,
+                words_before=words_before,
+                total_words=self.epochs * corpus_words,
+                rng=rng,
+                n_threads=n_threads,
+            )
+
+        return step
+
+    def _adam_trainer(self, syn0, syn1, noise, keep, corpus_words, rng):
+        """Batched Adam in torch on the mean loss of ``batch_size`` pairs."""
+        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+        softmax = self.objective == "softmax"
+        # the tables share memory with syn0 / syn1
+        input_table = torch.nn.Embedding.from_pretrained(
+            torch.from_numpy(syn0), freeze=False, sparse=True
         )
-        if self.architecture == "cbow":
-            pairs = expected_tokens
-        return max(1, int(math.ceil(pairs / self.batch_size)) * self.epochs)
+        output_table = torch.nn.Embedding.from_pretrained(
+            torch.from_numpy(syn1), freeze=False, sparse=not softmax
+        )
+        noise = torch.from_numpy(noise / noise.sum())
+        lr = self._learning_rate()
+        sparse = [input_table.weight] + ([] if softmax else [output_table.weight])
+        optimizers = [torch.optim.SparseAdam(sparse, lr=lr)]
+        if softmax:
+            optimizers.append(torch.optim.Adam([output_table.weight], lr=lr))
+        examples_per_word = (
+            1
+            if self.architecture == "cbow"
+            else ((self.window + 1) if self.shrink_windows else 2 * self.window)
+        )
+        expected = (keep * np.array(list(self.word_counts_.values()))).sum()
+        total_steps = max(
+            1,
+            int(math.ceil(expected * examples_per_word / self.batch_size))
+            * self.epochs,
+        )
+        done = [0]
 
-    def _run_epoch(self, ids, owners, keep, rng, generator, optimizers, total_steps):
-        kept = rng.rand(len(ids)) < keep[ids]
-        centres, contexts = self._windows(ids[kept], owners[kept], rng)
-        if self.architecture == "skipgram":
-            rows, cols = np.nonzero(contexts >= 0)
-            examples = (centres[rows], contexts[rows, cols])
-        else:
-            has_context = (contexts >= 0).any(axis=1)
-            examples = (centres[has_context], contexts[has_context])
-        n = len(examples[0])
-        order = rng.permutation(n)
-        total, seen = 0.0, 0
-        for start in range(0, n, self.batch_size):
-            batch = order[start : start + self.batch_size]
-            fraction = min(1.0, self._step / total_steps)
-            lr = self.learning_rate - (self.learning_rate - self.min_learning_rate) * (
-                fraction
-            )
-            for optimizer in optimizers:
-                for group in optimizer.param_groups:
-                    group["lr"] = lr
-                optimizer.zero_grad()
-            loss = self._loss(
-                torch.from_numpy(examples[0][batch]),
-                torch.from_numpy(examples[1][batch]),
-                generator,
-            )
-            loss.backward()
-            for optimizer in optimizers:
-                optimizer.step()
-            total += loss.item() * len(batch)
-            seen += len(batch)
-            self._step += 1
-        return total / max(seen, 1)
+        def step(ids, starts, words_before):
+            owners = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+            kept = rng.rand(len(ids)) < keep[ids]
+            centres, contexts = self._windows(ids[kept], owners[kept], rng)
+            if self.architecture == "skipgram":
+                rows, cols = np.nonzero(contexts >= 0)
+                examples = (centres[rows], contexts[rows, cols])
+            else:
+                has_context = (contexts >= 0).any(axis=1)
+                examples = (centres[has_context], contexts[has_context])
+            n = len(examples[0])
+            order = rng.permutation(n)
+            total = 0.0
+            for start in range(0, n, self.batch_size):
+                batch = order[start : start + self.batch_size]
+                fraction = min(1.0, done[0] / total_steps)
+                rate = lr - (lr - self.min_learning_rate) * fraction
+                for optimizer in optimizers:
+                    for group in optimizer.param_groups:
+                        group["lr"] = rate
+                    optimizer.zero_grad()
+                loss = self._batch_loss(
+                    input_table,
+                    output_table,
+                    noise,
+                    torch.from_numpy(examples[0][batch]),
+                    torch.from_numpy(examples[1][batch]),
+                    generator,
+                )
+                loss.backward()
+                for optimizer in optimizers:
+                    optimizer.step()
+                total += loss.item() * len(batch)
+                done[0] += 1
+            return total, n
 
-    def _loss(self, first, second, generator):
+        return step
+
+    def _batch_loss(self, input_table, output_table, noise, first, second, generator):
         """Mean loss of a batch: skip-gram (centre, context) pairs or CBOW
         (centre, context rows)."""
         if self.architecture == "skipgram":
-            hidden = self._input(first)  # (B, d)
+            hidden = input_table(first)  # (B, d)
             target = second
         else:
             mask = (second >= 0).unsqueeze(-1).float()  # (B, 2m, 1)
-            vectors = self._input(second.clamp_min(0)) * mask
+            vectors = input_table(second.clamp_min(0)) * mask
             hidden = vectors.sum(dim=1) / mask.sum(dim=1)  # (B, d)
             target = first
         if self.objective == "softmax":
-            logits = hidden @ self._output.weight.T  # (B, V)
+            logits = hidden @ output_table.weight.T  # (B, V)
             return F.cross_entropy(logits, target)
         negatives = torch.multinomial(
-            self._noise,
+            noise,
             len(target) * self.negative,
             replacement=True,
             generator=generator,
         ).reshape(len(target), self.negative)
         return negative_sampling_loss(
-            hidden, self._output(target), self._output(negatives)
+            hidden, output_table(target), output_table(negatives)
         ).mean()

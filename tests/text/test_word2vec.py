@@ -45,14 +45,16 @@ def _topic_corpus(n=400, seed=0):
     return [list(rng.choice(animals if i % 2 else tools, size=8)) for i in range(n)]
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
 @pytest.mark.parametrize("objective", ["negative_sampling", "softmax"])
-def test_learns_topics(architecture, objective):
+def test_learns_topics(architecture, objective, solver):
     w2v = Word2Vec(
         16,
         window=3,
         architecture=architecture,
         objective=objective,
+        solver=solver,
         min_count=1,
         epochs=10,
         sample=0,
@@ -90,3 +92,118 @@ def test_document_vectors():
     vectors = w2v.transform([["cat", "dog"], "cat dog"])
     np.testing.assert_allclose(vectors[0], vectors[1])
     np.testing.assert_allclose(vectors[0], (w2v.wv_["cat"] + w2v.wv_["dog"]) / 2)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def test_negative_sampling_step_is_the_sgd_formula():
+    from ml2learn.text._word2vec_sgd import _negative_sampling_step
+
+    rng = np.random.RandomState(0)
+    l1 = rng.normal(size=4).astype(np.float32)
+    syn1 = rng.normal(size=(2, 4)).astype(np.float32)
+    expected_out = syn1.astype(np.float64)
+    neu1e = np.zeros(4, dtype=np.float32)
+    # a noise distribution that always draws word 1
+    cum_noise = np.array([0.0, 1.0])
+    lr = 0.1
+    _, loss = _negative_sampling_step(
+        l1, syn1, 0, cum_noise, 2, lr, neu1e, np.uint64(7)
+    )
+    expected_neu1e, expected_loss = np.zeros(4), 0.0
+    for word, label in [(0, 1.0), (1, 0.0), (1, 0.0)]:
+        f = l1 @ expected_out[word]
+        expected_loss -= np.log(_sigmoid(f if label else -f))
+        g = lr * (label - _sigmoid(f))
+        expected_neu1e += g * expected_out[word]
+        expected_out[word] += g * l1
+    np.testing.assert_allclose(neu1e, expected_neu1e, rtol=1e-5)
+    np.testing.assert_allclose(syn1, expected_out, rtol=1e-5)
+    assert loss == pytest.approx(expected_loss, rel=1e-6)
+
+
+def test_sgd_softmax_skipgram_matches_numpy_replay():
+    """Constant learning rate, full windows, no sub-sampling: every step is
+    the softmax gradient step of the notes, pair after pair."""
+    corpus = [["a", "b", "c"], ["c", "a"]]
+    w2v = Word2Vec(
+        3,
+        window=1,
+        objective="softmax",
+        shrink_windows=False,
+        sample=0,
+        min_count=1,
+        epochs=1,
+        learning_rate=0.2,
+        min_learning_rate=0.2,
+        random_state=0,
+    )
+    # the initial vectors, drawn as fit draws them
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(0)
+    init = np.random.RandomState(rng.randint(2**31 - 1))
+    w2v.fit(corpus)
+    vocab = w2v.vocabulary_
+    V = len(vocab)
+    syn0 = init.uniform(-0.5 / 3, 0.5 / 3, size=(V, 3)).astype(np.float64)
+    syn1 = np.zeros((V, 3))
+    for sentence in corpus:
+        ids = [vocab[w] for w in sentence]
+        for t in range(len(ids)):
+            for c in range(max(0, t - 1), min(len(ids), t + 2)):
+                if c == t:
+                    continue
+                v = syn0[ids[c]].copy()
+                p = np.exp(syn1 @ v)
+                p /= p.sum()
+                g = 0.2 * (np.eye(V)[ids[t]] - p)
+                syn0[ids[c]] += g @ syn1
+                syn1 += np.outer(g, v)
+    np.testing.assert_allclose(w2v.wv_.vectors, syn0, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(w2v.output_vectors_, syn1, rtol=1e-5, atol=1e-7)
+
+
+class _LineStream:
+    """A corpus read from a file on every pass, never held whole."""
+
+    def __init__(self, path):
+        self.path = path
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        with open(self.path) as f:
+            for line in f:
+                yield line.split()
+
+
+def test_streamed_corpus_gives_the_same_vectors(tmp_path):
+    corpus = _topic_corpus(60)
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in corpus))
+    stream = _LineStream(path)
+    params = dict(min_count=1, epochs=3, window=2, random_state=0)
+    streamed = Word2Vec(8, **params).fit(stream)
+    listed = Word2Vec(8, **params).fit(corpus)
+    one_shot = Word2Vec(8, **params).fit(iter(corpus))
+    assert stream.passes == 1 + 3  # vocabulary, then one per epoch
+    np.testing.assert_array_equal(streamed.wv_.vectors, listed.wv_.vectors)
+    np.testing.assert_array_equal(one_shot.wv_.vectors, listed.wv_.vectors)
+
+
+def test_threads_learn_topics_too():
+    w2v = Word2Vec(
+        16, window=3, min_count=1, epochs=10, sample=0, n_jobs=2, random_state=0
+    ).fit(_topic_corpus())
+    assert w2v.wv_.similarity("cat", "dog") > w2v.wv_.similarity("cat", "hammer")
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_nan_loss_stops_training(solver):
+    with pytest.raises(ValueError, match="training loss is nan"):
+        Word2Vec(8, min_count=1, solver=solver, learning_rate=1e30, random_state=0).fit(
+            _topic_corpus(50)
+        )
