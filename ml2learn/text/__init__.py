@@ -1,8 +1,9 @@
 """Text representations: preprocessing, TF-IDF, byte pair encoding and
-word embeddings (co-occurrence SVD, word2vec; GloVe to come)."""
+word embeddings (co-occurrence SVD, word2vec, GloVe)."""
 
 from ._bpe import BPETokenizer, learn_bpe_merges
 from ._cooccurrence import CooccurrenceEmbedding, cooccurrence_matrix
+from ._glove import GloVe, glove_weight
 from ._keyed_vectors import KeyedVectors
 from ._preprocessing import ENGLISH_STOP_WORDS, TextPreprocessor
 from ._tfidf import TfidfVectorizer
@@ -12,11 +13,13 @@ __all__ = [
     "BPETokenizer",
     "CooccurrenceEmbedding",
     "ENGLISH_STOP_WORDS",
+    "GloVe",
     "KeyedVectors",
     "TextPreprocessor",
     "TfidfVectorizer",
     "Word2Vec",
     "cooccurrence_matrix",
+    "glove_weight",
     "learn_bpe_merges",
     "negative_sampling_loss",
     "skipgram_pairs",

@@ -20,7 +20,12 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._keyed_vectors import KeyedVectors
 
-__all__ = ["BaseWordEmbedding", "CooccurrenceEmbedding", "cooccurrence_matrix"]
+__all__ = [
+    "BaseWordEmbedding",
+    "CooccurrenceEmbedding",
+    "cooccurrence_matrix",
+    "count_cooccurrences",
+]
 
 
 def cooccurrence_matrix(sentences, vocabulary, window, weighting="count"):
@@ -44,28 +49,61 @@ def cooccurrence_matrix(sentences, vocabulary, window, weighting="count"):
     X : sparse matrix of shape (n_words, n_words)
         The symmetric co-occurrence matrix (CSR).
     """
-    rows, cols, weights = [], [], []
+    ids, starts = [], [0]
     for tokens in sentences:
-        ids = np.array([vocabulary.get(t, -1) for t in tokens], dtype=np.int64)
-        for d in range(1, window + 1):
-            if d >= len(ids):
-                break
-            left, right = ids[:-d], ids[d:]
-            keep = (left >= 0) & (right >= 0)
-            if weighting == "ramp":
-                w = float(window - d + 1)
-            elif weighting == "harmonic":
-                w = 1.0 / d
-            else:
-                w = 1.0
-            rows.append(left[keep])
-            cols.append(right[keep])
-            weights.append(np.full(keep.sum(), w))
-    n = len(vocabulary)
+        ids.extend(vocabulary.get(t, -1) for t in tokens)
+        starts.append(len(ids))
+    return count_cooccurrences(
+        np.array(ids, dtype=np.int64),
+        np.array(starts, dtype=np.int64),
+        len(vocabulary),
+        window,
+        weighting,
+    )
+
+
+def count_cooccurrences(ids, starts, n_words, window, weighting="count"):
+    """The symmetric co-occurrence matrix of sentences laid end to end.
+
+    Parameters
+    ----------
+    ids : ndarray of int64
+        Word ids, sentence after sentence; -1 marks a word that is skipped
+        but takes up its position.
+    starts : ndarray of int64
+        Offsets of the sentences in ``ids``, with ``len(ids)`` appended.
+    n_words : int
+        Vocabulary size.
+    window : int
+        Largest distance counted.
+    weighting : {"count", "ramp", "harmonic"}, default="count"
+        As in :func:`cooccurrence_matrix`.
+
+    Returns
+    -------
+    X : sparse matrix of shape (n_words, n_words)
+        Symmetric, CSR, float64.
+    """
+    owners = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    rows, cols, weights = [], [], []
+    for d in range(1, window + 1):
+        if d >= len(ids):
+            break
+        left, right = ids[:-d], ids[d:]
+        keep = (left >= 0) & (right >= 0) & (owners[:-d] == owners[d:])
+        if weighting == "ramp":
+            w = float(window - d + 1)
+        elif weighting == "harmonic":
+            w = 1.0 / d
+        else:
+            w = 1.0
+        rows.append(left[keep])
+        cols.append(right[keep])
+        weights.append(np.full(int(keep.sum()), w))
     if not rows:
-        return sp.csr_matrix((n, n))
+        return sp.csr_matrix((n_words, n_words))
     r, c, w = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
-    upper = sp.coo_matrix((w, (r, c)), shape=(n, n)).tocsr()
+    upper = sp.coo_matrix((w, (r, c)), shape=(n_words, n_words)).tocsr()
     return (upper + upper.T).tocsr()
 
 
@@ -121,6 +159,24 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         kept.sort(key=lambda wc: -wc[1])
         self.word_counts_ = dict(kept)
         return {w: i for i, (w, _) in enumerate(kept)}
+
+    def _blocks(self, X, block_words=1_000_000):
+        """The corpus as blocks of (word ids, sentence offsets with the end
+        appended), words outside the vocabulary removed, about
+        ``block_words`` words a block; empty sentences are left out."""
+        ids, starts, n = [], [0], 0
+        for tokens in self._iter_sentences(X):
+            row = [self.vocabulary_[t] for t in tokens if t in self.vocabulary_]
+            if not row:
+                continue
+            ids.extend(row)
+            n += len(row)
+            starts.append(n)
+            if n >= block_words:
+                yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
+                ids, starts, n = [], [0], 0
+        if n:
+            yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
 
     def transform(self, X):
         """Document vectors: the mean vector of each document's known words.

@@ -5,6 +5,8 @@ reads and writes the word2vec text and binary formats that gensim uses.
 """
 
 import numpy as np
+from scipy.stats import pearsonr, spearmanr
+from sklearn.utils import Bunch
 
 __all__ = ["KeyedVectors"]
 
@@ -128,6 +130,97 @@ class KeyedVectors:
             scores[self._index(word)] = -np.inf
         best = np.argsort(-scores, kind="stable")[:topn]
         return [(self.index_to_key[i], float(scores[i])) for i in best]
+
+    def evaluate_analogies(self, questions, method="add"):
+        """Accuracy on analogy questions ``a : b :: c : d``, as gensim's
+        ``evaluate_word_analogies`` computes it.
+
+        A question counts as right when :meth:`analogy` ranks ``d`` first
+        (``a``, ``b``, ``c`` excluded); a question with a word outside the
+        vocabulary is skipped.
+
+        Parameters
+        ----------
+        questions : dict or list
+            Section name -> list of (a, b, c, d), or one list of them.
+        method : {"add", "mul"}, default="add"
+            3CosAdd or 3CosMul, as in :meth:`analogy`.
+
+        Returns
+        -------
+        result : Bunch
+            ``accuracy`` over all answered questions, ``sections`` (section
+            -> accuracy), ``n_questions`` answered and ``n_skipped``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ml2learn.text import KeyedVectors
+        >>> kv = KeyedVectors(["man", "king", "woman", "queen"],
+        ...                   np.array([[1., 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1]]))
+        >>> kv.evaluate_analogies([("man", "king", "woman", "queen")]).accuracy
+        1.0
+        """
+        if method not in ("add", "mul"):
+            raise ValueError(f"method must be 'add' or 'mul'; got {method!r}.")
+        if not isinstance(questions, dict):
+            questions = {"all": questions}
+        unit = self._unit()
+        sections, right, answered, skipped = {}, 0, 0, 0
+        for name, section in questions.items():
+            known = [q for q in section if all(w in self.key_to_index for w in q)]
+            skipped += len(section) - len(known)
+            if not known:
+                continue
+            ids = np.array([[self.key_to_index[w] for w in q] for q in known])
+            cos = [unit[ids[:, k]] @ unit.T for k in range(3)]  # (n, V) each
+            if method == "add":
+                scores = cos[1] - cos[0] + cos[2]
+            else:
+                a, b, c = ((x + 1) / 2 for x in cos)
+                scores = b * c / (a + 1e-3)
+            rows = np.arange(len(known))[:, None]
+            scores[rows, ids[:, :3]] = -np.inf
+            correct = int((scores.argmax(axis=1) == ids[:, 3]).sum())
+            sections[name] = correct / len(known)
+            right += correct
+            answered += len(known)
+        return Bunch(
+            accuracy=right / answered if answered else float("nan"),
+            sections=sections,
+            n_questions=answered,
+            n_skipped=skipped,
+        )
+
+    def evaluate_similarities(self, pairs):
+        """Rank agreement of cosine similarities with scored word pairs.
+
+        Parameters
+        ----------
+        pairs : list of (str, str, float)
+            Two words and a relatedness score given by people.
+
+        Returns
+        -------
+        result : Bunch
+            ``spearman`` and ``pearson`` correlations of the cosine
+            similarities with the scores, ``n_pairs`` used and ``n_skipped``
+            (a word outside the vocabulary).
+        """
+        known = [p for p in pairs if p[0] in self and p[1] in self]
+        if len(known) < 2:
+            raise ValueError(
+                f"At least two pairs need both words in the vocabulary; "
+                f"{len(known)} of {len(pairs)} do."
+            )
+        cosines = np.array([self.similarity(a, b) for a, b, _ in known])
+        scores = np.array([float(score) for _, _, score in known])
+        return Bunch(
+            spearman=float(spearmanr(cosines, scores).statistic),
+            pearson=float(pearsonr(cosines, scores).statistic),
+            n_pairs=len(known),
+            n_skipped=len(pairs) - len(known),
+        )
 
     def doesnt_match(self, words):
         """The word farthest from the mean of the others' unit vectors."""

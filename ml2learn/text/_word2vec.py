@@ -266,23 +266,6 @@ class Word2Vec(BaseWordEmbedding):
 
     # -- data -------------------------------------------------------------
 
-    def _blocks(self, X):
-        """The corpus as blocks of (word ids, sentence offsets), words outside
-        the vocabulary removed; about ``_BLOCK_WORDS`` words a block."""
-        ids, starts, n = [], [0], 0
-        for tokens in self._iter_sentences(X):
-            row = [self.vocabulary_[t] for t in tokens if t in self.vocabulary_]
-            if not row:
-                continue
-            ids.extend(row)
-            n += len(row)
-            starts.append(n)
-            if n >= _BLOCK_WORDS:
-                yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
-                ids, starts, n = [], [0], 0
-        if n:
-            yield np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
-
     def _keep_probability(self):
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
         if self.sample <= 0:
@@ -347,7 +330,7 @@ class Word2Vec(BaseWordEmbedding):
         noise = counts**self.ns_exponent
         keep = self._keep_probability()
         in_memory = isinstance(X, (list, tuple))
-        blocks = list(self._blocks(X)) if in_memory else None
+        blocks = list(self._blocks(X, _BLOCK_WORDS)) if in_memory else None
         corpus_words = int(counts.sum())
         train = self._sgd_trainer if self.solver == "sgd" else self._adam_trainer
         step = train(syn0, syn1, noise, keep, corpus_words, rng)
@@ -361,7 +344,7 @@ class Word2Vec(BaseWordEmbedding):
         for epoch in range(self.epochs):
             words_before = epoch * corpus_words
             total, examples = 0.0, 0
-            for ids, starts in blocks if in_memory else self._blocks(X):
+            for ids, starts in blocks if in_memory else self._blocks(X, _BLOCK_WORDS):
                 loss, n = step(ids, starts, words_before)
                 total += loss
                 examples += n

@@ -117,3 +117,46 @@ def test_keyed_vectors_queries_and_formats(tmp_path):
         np.testing.assert_allclose(back.vectors, vectors, rtol=1e-6)
     with pytest.raises(KeyError, match="not in the vocabulary"):
         wv["prince"]
+
+
+def test_evaluate_analogies_and_similarities():
+    from ml2learn.datasets import load_kjv_word_relations
+
+    kv = KeyedVectors(
+        ["man", "king", "woman", "queen", "stone"],
+        np.array(
+            [[1.0, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [-1, -1, -1]],
+        ),
+    )
+    result = kv.evaluate_analogies(
+        {
+            "royal": [
+                ("man", "king", "woman", "queen"),
+                ("woman", "queen", "man", "king"),
+            ],
+            "oov": [("man", "king", "boy", "prince")],
+        }
+    )
+    assert result.sections == {"royal": 1.0}
+    assert result.accuracy == 1.0 and result.n_questions == 2 and result.n_skipped == 1
+    assert (
+        kv.evaluate_analogies([("man", "king", "woman", "queen")], "mul").accuracy == 1
+    )
+    # cosine king-queen 0.5 > king-stone < 0: ranks agree with the scores
+    sims = kv.evaluate_similarities(
+        [("king", "queen", 8), ("king", "stone", 1), ("man", "woman", 5), ("a", "b", 3)]
+    )
+    assert sims.spearman == pytest.approx(1.0) and sims.n_skipped == 1
+    with pytest.raises(ValueError, match="method"):
+        kv.evaluate_analogies([], method="cos")
+
+    relations = load_kjv_word_relations()
+    assert set(relations.analogies) == {
+        "family",
+        "pronoun-object",
+        "verb-past",
+        "plural",
+    }
+    n = len(relations.pairs["plural"])
+    assert len(relations.analogies["plural"]) == n * (n - 1)
+    assert all(0 <= s <= 10 for _, _, s in relations.similarities)

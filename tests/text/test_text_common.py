@@ -23,6 +23,7 @@ from ml2learn import all_estimators
 from ml2learn.text import (
     BPETokenizer,
     CooccurrenceEmbedding,
+    GloVe,
     TextPreprocessor,
     TfidfVectorizer,
     Word2Vec,
@@ -51,6 +52,13 @@ PIPELINES = {
             LogisticRegression(),
         ),
         {"cooccurrenceembedding__weighting": ["count", "ramp"]},
+    ),
+    "GloVe": (
+        lambda: make_pipeline(
+            GloVe(8, window=2, min_count=1, epochs=5, random_state=0),
+            LogisticRegression(),
+        ),
+        {"glove__vectors": ["sum", "words"]},
     ),
     "Word2Vec": (
         lambda: make_pipeline(
