@@ -39,7 +39,7 @@ def _markdown(family, machine, quick, results):
             f"| {r.task} | {r.library} | {r.model} | {r.fit_seconds:.3f} | "
             f"{r.repeats} | {r.score_name} {r.score:.4f} | {ratio:.2f}x |"
         )
-    notes = [f"- {r.library} {r.model}: {r.note}" for r in results if r.note]
+    notes = [f"- {r.task}, {r.library} {r.model}: {r.note}" for r in results if r.note]
     if notes:
         lines += ["", *notes]
     return "\n".join(lines) + "\n"

@@ -164,10 +164,11 @@ def _neural_entries():
 
 
 def _text_entries():
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, RidgeClassifier
+    from sklearn.preprocessing import StandardScaler
 
-    from .datasets import load_dataset_descriptions
-    from .text import TfidfVectorizer
+    from .datasets import load_sklearn_docstrings
+    from .text import TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
         pipe = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
@@ -176,17 +177,40 @@ def _text_entries():
             grid["tfidfvectorizer__ngram_range"] = [(1, 1), (1, 2)]
         return pipe, grid
 
-    def descriptions():
-        corpus = load_dataset_descriptions()
+    def word2vec(quick):
+        pipe = make_pipeline(
+            Word2Vec(
+                100,
+                architecture="cbow",
+                min_count=2,
+                epochs=5 if quick else 10,
+                lowercase=True,
+                random_state=0,
+            ),
+            StandardScaler(),
+            RidgeClassifier(),
+        )
+        grid = {"word2vec__architecture": ["cbow"] if quick else ["cbow", "skipgram"]}
+        return pipe, grid
+
+    def docstrings():
+        corpus = load_sklearn_docstrings()
         return corpus.data, corpus.target
 
     return [
         TourEntry(
             "text",
             "TF-IDF + logistic regression",
-            "sklearn data-set descriptions",
-            descriptions,
+            "sklearn docstrings (10 modules)",
+            docstrings,
             tfidf,
+        ),
+        TourEntry(
+            "text",
+            "Word2Vec document vectors + ridge classifier",
+            "sklearn docstrings (10 modules)",
+            docstrings,
+            word2vec,
         ),
     ]
 

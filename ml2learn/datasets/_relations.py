@@ -1,5 +1,6 @@
 """Word relations for judging word vectors trained on the King James Bible,
-and the KJV text itself (from Debian's ``bible-kjv-text``)."""
+a shipped sample of such vectors, and the KJV text itself (from Debian's
+``bible-kjv-text``)."""
 
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 from sklearn.utils import Bunch
 
 _RELATIONS = Path(__file__).with_name("data") / "kjv_relations.txt"
+_VECTORS = Path(__file__).with_name("data") / "kjv_word2vec_sample.txt"
 
 
 def load_kjv_word_relations():
@@ -89,3 +91,30 @@ def load_kjv_verses():
     return [
         re.sub(r"^\S*\d+:\d+\s+", "", line) for line in out.splitlines() if line.strip()
     ]
+
+
+def load_kjv_word_vectors():
+    """Skip-gram vectors of about 200 words, trained on the King James Bible.
+
+    A sample that ml2learn ships so that examples and docs can show real word
+    vectors without the corpus: every word of :func:`load_kjv_word_relations`
+    and a few groups (family, numbers, animals, metals, past-tense verbs),
+    from ``Word2Vec(100, window=5, negative=5, epochs=10, min_count=5,
+    random_state=0)`` on the lowercased KJV (``python -m
+    benchmarks.make_kjv_vectors`` writes the file).
+
+    Returns
+    -------
+    wv : KeyedVectors
+        The vectors (100 components each).
+
+    Examples
+    --------
+    >>> from ml2learn.datasets import load_kjv_word_vectors
+    >>> wv = load_kjv_word_vectors()
+    >>> wv.vector_size
+    100
+    """
+    from ..text import KeyedVectors
+
+    return KeyedVectors.load_word2vec_format(_VECTORS)

@@ -1,5 +1,6 @@
-"""Inspection of fitted CNN estimators: activation maps, filters, saliency,
-activation maximisation, CAM and Grad-CAM."""
+"""Inspection of fitted estimators: activation maps, filters, saliency,
+activation maximisation, CAM and Grad-CAM of CNNs; 2-D pictures of word
+vectors."""
 
 from ._cnn_maps import (
     activation_maps,
@@ -10,6 +11,7 @@ from ._cnn_maps import (
     plot_heatmaps,
     saliency_map,
 )
+from ._embeddings import plot_embeddings, project_embeddings
 
 __all__ = [
     "activation_maps",
@@ -17,6 +19,8 @@ __all__ = [
     "class_activation_map",
     "grad_cam",
     "layer_filters",
+    "plot_embeddings",
     "plot_heatmaps",
+    "project_embeddings",
     "saliency_map",
 ]

@@ -174,7 +174,9 @@ class Word2Vec(BaseWordEmbedding):
     (the same set of pairs as the notes' centre-predicts-context), and CBOW
     adds the gradient of the context mean to every context vector unscaled.
     Sub-sampling and words outside the vocabulary are removed before the
-    windows are laid, as in word2vec, so a window reaches past them. The
+    windows are laid, as in word2vec, so a window reaches past them. Input
+    vectors start uniform in ``[-1/d, 1/d]`` (gensim's range; the C tool
+    uses half of it), output vectors at zero. The
     ``"adam"`` solver minimises the mean loss of a batch of pairs with
     (sparse) Adam instead.
 
@@ -324,7 +326,7 @@ class Word2Vec(BaseWordEmbedding):
         rng = check_random_state(self.random_state)
         V, d = len(self.vocabulary_), self.vector_size
         init = np.random.RandomState(rng.randint(2**31 - 1))
-        syn0 = init.uniform(-0.5 / d, 0.5 / d, size=(V, d)).astype(np.float32)
+        syn0 = init.uniform(-1 / d, 1 / d, size=(V, d)).astype(np.float32)
         syn1 = np.zeros((V, d), dtype=np.float32)
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
         noise = counts**self.ns_exponent

@@ -148,7 +148,7 @@ def test_sgd_softmax_skipgram_matches_numpy_replay():
     w2v.fit(corpus)
     vocab = w2v.vocabulary_
     V = len(vocab)
-    syn0 = init.uniform(-0.5 / 3, 0.5 / 3, size=(V, 3)).astype(np.float64)
+    syn0 = init.uniform(-1 / 3, 1 / 3, size=(V, 3)).astype(np.float32).astype(float)
     syn1 = np.zeros((V, 3))
     for sentence in corpus:
         ids = [vocab[w] for w in sentence]
