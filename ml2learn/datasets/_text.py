@@ -78,7 +78,7 @@ def load_sklearn_docstrings(modules=_MODULES, min_words=8):
     data : Bunch
         ``data``: list of paragraphs; ``target``: index of the module each
         comes from; ``target_names``: the modules. The text depends on the
-        installed scikit-learn version (about 5,700 paragraphs and 155,000
+        installed scikit-learn version (about 5,500 paragraphs and 154,000
         words with 1.9).
 
     Examples
@@ -109,7 +109,8 @@ def load_sklearn_docstrings(modules=_MODULES, min_words=8):
                 continue
             for paragraph in re.split(r"\n\s*\n", inspect.getdoc(obj) or ""):
                 text = " ".join(paragraph.split())
-                if text.startswith((">>>", "..")):
+                # code, directives and the "Read more in the User Guide" line
+                if text.startswith((">>>", "..", "Read more in the")):
                     continue
                 if len(re.findall(r"[A-Za-z]{2,}", text)) >= min_words:
                     data.append(text)

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from ml2learn.datasets import load_kjv_word_vectors
+from ml2learn.inspection import plot_embeddings, project_embeddings
+from ml2learn.text import KeyedVectors
+
+
+def test_pca_projection_keeps_groups_apart():
+    wv = load_kjv_word_vectors()
+    metals = ["gold", "silver", "brass", "iron"]
+    numbers = ["two", "three", "four", "five"]
+    points = project_embeddings(wv, metals + numbers)
+    assert points.shape == (8, 2)
+    within = np.linalg.norm(points[:4] - points[:4].mean(0), axis=1).mean()
+    between = np.linalg.norm(points[:4].mean(0) - points[4:].mean(0))
+    assert between > 2 * within
+
+
+def test_projection_of_unit_vectors_matches_pca():
+    from sklearn.decomposition import PCA
+
+    rng = np.random.RandomState(0)
+    vectors = rng.normal(size=(6, 4))
+    wv = KeyedVectors(list("abcdef"), vectors)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        np.abs(project_embeddings(wv)), np.abs(PCA(2).fit_transform(unit))
+    )
+    assert project_embeddings(wv, method="tsne", random_state=0).shape == (6, 2)
+
+
+def test_plot_and_errors():
+    pytest.importorskip("matplotlib")
+    wv = load_kjv_word_vectors()
+    words = ["gold", "silver", "two", "three"]
+    ax = plot_embeddings(wv, words, groups=["metal", "metal", "number", "number"])
+    assert [t.get_text() for t in ax.texts] == words
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["metal", "number"]
+    with pytest.raises(ValueError, match="one label per word"):
+        plot_embeddings(wv, words, groups=["metal"])
+    with pytest.raises(KeyError, match="unicorn"):
+        project_embeddings(wv, ["gold", "unicorn"])
+    with pytest.raises(ValueError, match="method"):
+        project_embeddings(wv, words, method="umap")
