@@ -145,10 +145,15 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
 
     def _build_vocabulary(self, sentences):
         """Words seen at least ``min_count`` times, most frequent first (ties
-        in order of first appearance); sets ``word_counts_``."""
-        counts = Counter()
+        in order of first appearance); sets ``word_counts_`` and, for TF-IDF
+        pooling, ``idf_``."""
+        counts, document_counts, n_documents = Counter(), Counter(), 0
+        tfidf = self.pooling == "tfidf"
         for tokens in sentences:
             counts.update(tokens)
+            if tfidf:
+                document_counts.update(set(tokens))
+                n_documents += 1
         # a Counter keeps first-appearance order, and the sort is stable
         kept = [(w, c) for w, c in counts.items() if c >= self.min_count]
         if not kept:
@@ -158,6 +163,11 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
             )
         kept.sort(key=lambda wc: -wc[1])
         self.word_counts_ = dict(kept)
+        if tfidf:
+            df = np.array([document_counts[w] for w, _ in kept], dtype=np.float64)
+            self.idf_ = np.log((1 + n_documents) / (1 + df)) + 1
+        elif hasattr(self, "idf_"):
+            del self.idf_
         return {w: i for i, (w, _) in enumerate(kept)}
 
     def _blocks(self, X, block_words=1_000_000):
@@ -181,6 +191,11 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Document vectors: the mean vector of each document's known words.
 
+        With ``pooling="tfidf"`` the mean is weighted: every occurrence of a
+        word counts ``idf_`` of the word, ``ln((1 + N) / (1 + n_t)) + 1``
+        over the ``N`` training documents (the smoothed IDF, never 0), so
+        word ``t`` weighs its TF-IDF in the document.
+
         Parameters
         ----------
         X : iterable of str or of list of str
@@ -189,19 +204,23 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         Returns
         -------
         vectors : ndarray of shape (n_documents, vector_size)
-            Mean word vectors; a document with no known word gets zeros (and
-            a warning).
+            Pooled word vectors; a document with no known word gets zeros
+            (and a warning).
         """
         check_is_fitted(self, "wv_")
         sentences = self._sentences(X)
         out = np.zeros((len(sentences), self.wv_.vector_size))
+        index = self.wv_.key_to_index
         empty = 0
         for i, tokens in enumerate(sentences):
-            ids = [self.wv_.key_to_index[t] for t in tokens if t in self.wv_]
-            if ids:
-                out[i] = self.wv_.vectors[ids].mean(axis=0)
-            else:
+            ids = [index[t] for t in tokens if t in index]
+            if not ids:
                 empty += 1
+            elif self.pooling == "tfidf":
+                weights = self.idf_[ids]
+                out[i] = weights @ self.wv_.vectors[ids] / weights.sum()
+            else:
+                out[i] = self.wv_.vectors[ids].mean(axis=0)
         if empty:
             warnings.warn(
                 f"{empty} document(s) hold no word of the vocabulary; their "
@@ -265,6 +284,10 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         Lowercase string documents before tokenising.
     token_pattern : str, default=r"\\w+|[^\\w\\s]"
         What a token of a string document is.
+    pooling : {"mean", "tfidf"}, default="mean"
+        How :meth:`transform` turns a document's word vectors into one: their
+        mean, or their mean weighted by TF-IDF (every occurrence weighs
+        ``idf_`` of its word).
     random_state : int, RandomState instance or None, default=None
         Seeds the randomized SVD.
 
@@ -280,6 +303,8 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         ``S_k``.
     word_counts_ : dict
         Frequency of every word kept.
+    idf_ : ndarray of shape (n_words,)
+        Smoothed IDF of every word, for ``pooling="tfidf"`` only.
 
     See Also
     --------
@@ -312,6 +337,7 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "lowercase": ["boolean"],
         "token_pattern": [str],
+        "pooling": [StrOptions({"mean", "tfidf"})],
         "random_state": ["random_state"],
     }
 
@@ -327,6 +353,7 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         min_count=1,
         lowercase=False,
         token_pattern=r"\w+|[^\w\s]",
+        pooling="mean",
         random_state=None,
     ):
         self.n_components = n_components
@@ -338,6 +365,7 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         self.min_count = min_count
         self.lowercase = lowercase
         self.token_pattern = token_pattern
+        self.pooling = pooling
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -119,6 +119,10 @@ class GloVe(BaseWordEmbedding):
         Lowercase string documents before tokenising.
     token_pattern : str, default=r"\\w+|[^\\w\\s]"
         What a token of a string document is.
+    pooling : {"mean", "tfidf"}, default="mean"
+        How :meth:`transform` turns a document's word vectors into one: their
+        mean, or their mean weighted by TF-IDF (every occurrence weighs
+        ``idf_`` of its word).
     n_jobs : int, default=None
         Threads; None means 1, -1 all cores. Beyond one, threads update the
         vectors without locks (as ``glove.c`` does) and fits are not
@@ -142,6 +146,8 @@ class GloVe(BaseWordEmbedding):
         Word to row, most frequent first.
     word_counts_ : dict
         Frequency of every word kept.
+    idf_ : ndarray of shape (n_words,)
+        Smoothed IDF of every word, for ``pooling="tfidf"`` only.
     loss_curve_ : ndarray of shape (epochs,)
         ``J / 2`` divided by the number of non-zero counts, per epoch (what
         ``glove.c`` prints as the cost).
@@ -188,6 +194,7 @@ class GloVe(BaseWordEmbedding):
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "lowercase": ["boolean"],
         "token_pattern": [str],
+        "pooling": [StrOptions({"mean", "tfidf"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
@@ -206,6 +213,7 @@ class GloVe(BaseWordEmbedding):
         min_count=5,
         lowercase=False,
         token_pattern=r"\w+|[^\w\s]",
+        pooling="mean",
         n_jobs=None,
         random_state=None,
         verbose=0,
@@ -220,6 +228,7 @@ class GloVe(BaseWordEmbedding):
         self.min_count = min_count
         self.lowercase = lowercase
         self.token_pattern = token_pattern
+        self.pooling = pooling
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose

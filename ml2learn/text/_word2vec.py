@@ -138,6 +138,10 @@ class Word2Vec(BaseWordEmbedding):
         Lowercase string documents before tokenising.
     token_pattern : str, default=r"\\w+|[^\\w\\s]"
         What a token of a string document is.
+    pooling : {"mean", "tfidf"}, default="mean"
+        How :meth:`transform` turns a document's word vectors into one: their
+        mean, or their mean weighted by TF-IDF (every occurrence weighs
+        ``idf_`` of its word).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, windows, sub-sampling, noise and batch order
         (a fit is reproducible with ``n_jobs=1``).
@@ -154,6 +158,8 @@ class Word2Vec(BaseWordEmbedding):
         Word to row, most frequent first.
     word_counts_ : dict
         Frequency of every word kept.
+    idf_ : ndarray of shape (n_words,)
+        Smoothed IDF of every word, for ``pooling="tfidf"`` only.
     loss_curve_ : ndarray of shape (epochs,)
         Mean loss per training example (a skip-gram pair, a CBOW window) in
         every epoch.
@@ -219,6 +225,7 @@ class Word2Vec(BaseWordEmbedding):
         "n_jobs": [Integral, None],
         "lowercase": ["boolean"],
         "token_pattern": [str],
+        "pooling": [StrOptions({"mean", "tfidf"})],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
     }
@@ -243,6 +250,7 @@ class Word2Vec(BaseWordEmbedding):
         n_jobs=None,
         lowercase=False,
         token_pattern=r"\w+|[^\w\s]",
+        pooling="mean",
         random_state=None,
         verbose=0,
     ):
@@ -263,6 +271,7 @@ class Word2Vec(BaseWordEmbedding):
         self.n_jobs = n_jobs
         self.lowercase = lowercase
         self.token_pattern = token_pattern
+        self.pooling = pooling
         self.random_state = random_state
         self.verbose = verbose
 

@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from ml2learn.datasets import load_dataset_descriptions
-from ml2learn.text import CooccurrenceEmbedding, KeyedVectors, cooccurrence_matrix
+from ml2learn.text import (
+    CooccurrenceEmbedding,
+    GloVe,
+    KeyedVectors,
+    Word2Vec,
+    cooccurrence_matrix,
+)
 
 NOTES_CORPUS = [
     ["I", "like", "deep", "learning", "."],
@@ -160,3 +166,27 @@ def test_evaluate_analogies_and_similarities():
     n = len(relations.pairs["plural"])
     assert len(relations.analogies["plural"]) == n * (n - 1)
     assert all(0 <= s <= 10 for _, _, s in relations.similarities)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CooccurrenceEmbedding(3, window=1, pooling="tfidf", random_state=0),
+        lambda: GloVe(3, window=1, min_count=1, epochs=2, pooling="tfidf"),
+        lambda: Word2Vec(3, window=1, min_count=1, epochs=1, pooling="tfidf"),
+    ],
+)
+def test_tfidf_pooling(make):
+    docs = [["a", "b", "a"], ["a", "c"], ["a", "b"]]
+    emb = make().fit(docs)
+    v = emb.vocabulary_
+    # smoothed idf over 3 documents: a in 3, b in 2, c in 1
+    expected_idf = {"a": 1.0, "b": np.log(4 / 3) + 1, "c": np.log(2) + 1}
+    for word, idf in expected_idf.items():
+        assert emb.idf_[v[word]] == pytest.approx(idf)
+    wv = emb.wv_
+    w_a, w_b = expected_idf["a"], expected_idf["b"]
+    expected = (2 * w_a * wv["a"] + w_b * wv["b"]) / (2 * w_a + w_b)
+    np.testing.assert_allclose(emb.transform([["a", "b", "a", "zzz"]])[0], expected)
+    # refitting with mean pooling forgets the idf
+    assert not hasattr(emb.set_params(pooling="mean").fit(docs), "idf_")

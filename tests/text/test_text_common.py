@@ -190,3 +190,18 @@ def test_pipeline_grid_search_parallel(name, cls):
     search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS, LABELS)
     assert search.best_score_ > 0.5
     assert search.predict(DOCS).shape == (len(DOCS),)
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_set_output_pandas_where_the_output_is_dense(name, cls):
+    pd = pytest.importorskip("pandas")
+    out = _make(cls).fit(DOCS).transform(DOCS)
+    if not (isinstance(out, np.ndarray) and out.ndim == 2):
+        # token lists and sparse matrices have no pandas form
+        assert isinstance(out, list) or sp.issparse(out)
+        return
+    est = _make(cls).set_output(transform="pandas").fit(DOCS)
+    frame = est.transform(DOCS)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(est.get_feature_names_out())
+    np.testing.assert_allclose(frame.to_numpy(), out)
