@@ -34,6 +34,7 @@ from ml2learn.utils.discovery import _text_estimators
 INIT_PARAMS = {
     "AdaBoostClassifier": dict(n_estimators=10),
     "AdaBoostRegressor": dict(n_estimators=10),
+    "TrAdaBoostClassifier": dict(n_estimators=10),
     "GradientBoostingClassifier": dict(n_estimators=10),
     "GradientBoostingRegressor": dict(n_estimators=10),
     "MLPClassifier": dict(
@@ -55,6 +56,7 @@ GRIDS = {
     "DecisionStump": {"scale__with_mean": [True, False]},
     "AdaBoostClassifier": {"est__learning_rate": [0.5, 1.0]},
     "AdaBoostRegressor": {"est__learning_rate": [0.5, 1.0]},
+    "TrAdaBoostClassifier": {"est__n_estimators": [5, 10]},
     "GradientBoostingClassifier": {"est__max_depth": [1, 2]},
     "GradientBoostingRegressor": {"est__max_depth": [1, 2]},
     "CNNClassifier": {"est__filters": [(4,), (8,)], "est__learning_rate": [0.01, 0.03]},
@@ -109,6 +111,7 @@ def _predictions(estimator, X):
 
 
 def test_registry_is_complete():
+    import ml2learn.adaptation as adaptation
     import ml2learn.ensemble as ensemble
     import ml2learn.neural as neural
     import ml2learn.text as text
@@ -116,7 +119,7 @@ def test_registry_is_complete():
     names = {name for name, _ in ESTIMATORS + TEXT_ESTIMATORS}
     public = {
         name
-        for package in (ensemble, neural, text)
+        for package in (adaptation, ensemble, neural, text)
         for name in package.__all__
         if isinstance(getattr(package, name), type)
         and issubclass(getattr(package, name), BaseEstimator)

@@ -1,5 +1,7 @@
-"""Small embedded data: the notes' worked examples and offline text."""
+"""Small embedded data: the notes' worked examples, offline text and
+domain-shift makers."""
 
+from ._domain_shift import make_domain_shift
 from ._relations import (
     load_kjv_verses,
     load_kjv_word_relations,
@@ -16,4 +18,5 @@ __all__ = [
     "load_kjv_word_vectors",
     "load_ml2_marks",
     "load_sklearn_docstrings",
+    "make_domain_shift",
 ]

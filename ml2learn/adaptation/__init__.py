@@ -1,0 +1,24 @@
+"""Domain adaptation: TrAdaBoost and DANN, with the skada convention of one
+``X`` and a ``sample_domain`` array (positive ids source, negative target),
+domain-aware splitters and scorers."""
+
+from ._domains import check_sample_domain, pack_domains
+from ._model_selection import (
+    DomainKFold,
+    DomainScorer,
+    importance_weighted_scorer,
+    source_scorer,
+    target_scorer,
+)
+from ._tradaboost import TrAdaBoostClassifier
+
+__all__ = [
+    "DomainKFold",
+    "DomainScorer",
+    "TrAdaBoostClassifier",
+    "check_sample_domain",
+    "importance_weighted_scorer",
+    "pack_domains",
+    "source_scorer",
+    "target_scorer",
+]

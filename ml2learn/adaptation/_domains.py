@@ -1,0 +1,102 @@
+"""The domain convention of scikit-adaptation (skada): one ``X`` for every
+domain and a ``sample_domain`` array beside it, positive ids for source
+rows, negative ids for target rows; unlabelled rows have ``y = -1``."""
+
+import numpy as np
+from sklearn.utils.validation import check_array, check_consistent_length
+
+__all__ = ["check_sample_domain", "pack_domains", "UNLABELLED"]
+
+UNLABELLED = -1
+
+
+def pack_domains(X_source, y_source, X_target, y_target=None):
+    """Stack a source and a target domain into ``X, y, sample_domain``.
+
+    Parameters
+    ----------
+    X_source : array-like of shape (n_source, ...)
+        Source rows.
+    y_source : array-like of shape (n_source,)
+        Source labels.
+    X_target : array-like of shape (n_target, ...)
+        Target rows.
+    y_target : array-like of shape (n_target,), default=None
+        Target labels when known; None marks every target row unlabelled
+        (``y = -1``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_source + n_target, ...)
+        Source rows, then target rows.
+    y : ndarray of shape (n_source + n_target,)
+        Their labels (-1 for unlabelled target rows).
+    sample_domain : ndarray of shape (n_source + n_target,)
+        1 for source rows, -2 for target rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml2learn.adaptation import pack_domains
+    >>> X, y, sample_domain = pack_domains(np.zeros((2, 3)), [0, 1], np.ones((1, 3)))
+    >>> y.tolist(), sample_domain.tolist()
+    ([0, 1, -1], [1, 1, -2])
+    """
+    X_source = check_array(X_source, allow_nd=True, dtype=None)
+    X_target = check_array(X_target, allow_nd=True, dtype=None)
+    y_source = np.asarray(y_source)
+    check_consistent_length(X_source, y_source)
+    if X_source.shape[1:] != X_target.shape[1:]:
+        raise ValueError(
+            f"X_source rows have shape {X_source.shape[1:]} and X_target rows "
+            f"{X_target.shape[1:]}; they must match."
+        )
+    if y_target is None:
+        y_target = np.full(len(X_target), UNLABELLED, dtype=y_source.dtype)
+    else:
+        y_target = np.asarray(y_target)
+        check_consistent_length(X_target, y_target)
+    X = np.concatenate([X_source, X_target])
+    y = np.concatenate([y_source, y_target])
+    sample_domain = np.concatenate(
+        [np.ones(len(X_source), dtype=np.int64), np.full(len(X_target), -2)]
+    )
+    return X, y, sample_domain
+
+
+def check_sample_domain(sample_domain, n_samples):
+    """Validate ``sample_domain``; None means every row is source.
+
+    Parameters
+    ----------
+    sample_domain : array-like of shape (n_samples,) or None
+        Non-zero integer domain ids: positive source, negative target.
+    n_samples : int
+        Rows of ``X``.
+
+    Returns
+    -------
+    sample_domain : ndarray of shape (n_samples,)
+        Integer ids.
+    """
+    if sample_domain is None:
+        return np.ones(n_samples, dtype=np.int64)
+    sample_domain = np.asarray(sample_domain)
+    if sample_domain.ndim != 1 or len(sample_domain) != n_samples:
+        raise ValueError(
+            f"sample_domain must have one id per row of X: shape "
+            f"{sample_domain.shape} for {n_samples} rows."
+        )
+    if not np.issubdtype(sample_domain.dtype, np.integer):
+        if not np.all(np.mod(sample_domain, 1) == 0):
+            raise TypeError(
+                "sample_domain must hold integer domain ids (positive for source, "
+                f"negative for target); got dtype {sample_domain.dtype}."
+            )
+        sample_domain = sample_domain.astype(np.int64)
+    if np.any(sample_domain == 0):
+        raise ValueError(
+            "sample_domain ids must be non-zero: positive for source rows, "
+            "negative for target rows."
+        )
+    return sample_domain
