@@ -49,6 +49,12 @@ INIT_PARAMS = {
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
     ),
+    "DANNClassifier": dict(
+        feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
+    ),
+    "DANNRegressor": dict(
+        feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
+    ),
 }
 
 # A small grid per estimator for the GridSearchCV test: one parameter each.
@@ -69,6 +75,8 @@ GRIDS = {
         "est__hidden_layer_sizes": [(8,), (16, 8)],
         "est__learning_rate": [0.01, 0.03],
     },
+    "DANNClassifier": {"est__learning_rate": [0.01, 0.05]},
+    "DANNRegressor": {"est__learning_rate": [0.01, 0.05]},
 }
 
 # The one exception ../shared/DESIGN.md permits, in scikit-learn's own words

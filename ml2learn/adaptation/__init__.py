@@ -2,6 +2,13 @@
 ``X`` and a ``sample_domain`` array (positive ids source, negative target),
 domain-aware splitters and scorers."""
 
+from ._dann import (
+    DANNClassifier,
+    DANNRegressor,
+    GradientReversal,
+    adaptation_factor,
+    annealed_learning_rate,
+)
 from ._domains import check_sample_domain, pack_domains
 from ._model_selection import (
     DomainKFold,
@@ -13,6 +20,11 @@ from ._model_selection import (
 from ._tradaboost import TrAdaBoostClassifier
 
 __all__ = [
+    "DANNClassifier",
+    "DANNRegressor",
+    "GradientReversal",
+    "adaptation_factor",
+    "annealed_learning_rate",
     "DomainKFold",
     "DomainScorer",
     "TrAdaBoostClassifier",
