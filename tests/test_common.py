@@ -35,6 +35,7 @@ INIT_PARAMS = {
     "AdaBoostClassifier": dict(n_estimators=10),
     "AdaBoostRegressor": dict(n_estimators=10),
     "TrAdaBoostClassifier": dict(n_estimators=10),
+    "TrAdaBoostRegressor": dict(n_estimators=10),
     "GradientBoostingClassifier": dict(n_estimators=10),
     "GradientBoostingRegressor": dict(n_estimators=10),
     "MLPClassifier": dict(
@@ -63,6 +64,7 @@ GRIDS = {
     "AdaBoostClassifier": {"est__learning_rate": [0.5, 1.0]},
     "AdaBoostRegressor": {"est__learning_rate": [0.5, 1.0]},
     "TrAdaBoostClassifier": {"est__n_estimators": [5, 10]},
+    "TrAdaBoostRegressor": {"est__n_estimators": [5, 10]},
     "GradientBoostingClassifier": {"est__max_depth": [1, 2]},
     "GradientBoostingRegressor": {"est__max_depth": [1, 2]},
     "CNNClassifier": {"est__filters": [(4,), (8,)], "est__learning_rate": [0.01, 0.03]},

@@ -17,7 +17,7 @@ from ._model_selection import (
     source_scorer,
     target_scorer,
 )
-from ._tradaboost import TrAdaBoostClassifier
+from ._tradaboost import TrAdaBoostClassifier, TrAdaBoostRegressor
 
 __all__ = [
     "DANNClassifier",
@@ -28,6 +28,7 @@ __all__ = [
     "DomainKFold",
     "DomainScorer",
     "TrAdaBoostClassifier",
+    "TrAdaBoostRegressor",
     "check_sample_domain",
     "importance_weighted_scorer",
     "pack_domains",

@@ -346,6 +346,14 @@ _DANN_DOC = """
         one linear layer on top.
     domain_layer_sizes : int or sequence of int, default=(64, 64)
         Hidden layers of the domain classifier ``G_d``.
+    activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "elu"}, \
+            default="relu"
+        Activation of the hidden layers.
+    dropout : float, default=0.0
+        Dropout probability after every hidden dense layer (training only).
+        Range ``[0, 1)``.
+    batch_norm : {"before", "after"} or None, default=None
+        Batch normalisation of ``G_f``'s dense layers.
     image_shape : tuple of int, default=None
         ``(H, W)`` or ``(C, H, W)`` of flat image rows: ``G_f`` then starts
         with convolution blocks (3x3, batch norm, max pooling) of
@@ -366,15 +374,7 @@ _DANN_DOC = """
     annealing_alpha : float, default=10.0
         ``alpha`` of the annealing.
     annealing_beta : float, default=0.75
-        ``beta`` of the annealing.
-    activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "elu"}, \
-            default="relu"
-        Activation of the hidden layers.
-    dropout : float, default=0.0
-        Dropout probability after every hidden dense layer (training only).
-        Range ``[0, 1)``.
-    batch_norm : {"before", "after"} or None, default=None
-        Batch normalisation of ``G_f``'s dense layers.""" + _training_doc(
+        ``beta`` of the annealing.""" + _training_doc(
     200, "32", '``"features.0"``, ``"label_predictor"``'
 ).replace('default="adam"', 'default="sgd"').replace(
     "learning_rate : float, default=1e-3", "learning_rate : float, default=0.05"

@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 import pytest
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from ml2learn.adaptation import TrAdaBoostClassifier, pack_domains
 from ml2learn.datasets import make_domain_shift
@@ -159,3 +159,81 @@ def test_beats_source_only_and_target_only_on_rotated_moons():
     mean = {name: np.mean(values) for name, values in scores.items()}
     assert mean["tradaboost"] > mean["source"] + 0.03
     assert mean["tradaboost"] > mean["target"] + 0.03
+
+
+def _regression_transfer(seed, n_labelled=20):
+    """The target agrees with the source for x < 0 and bends away for x > 0."""
+    rng = np.random.RandomState(seed)
+    X_s, X_t = rng.uniform(-3, 3, (300, 1)), rng.uniform(-3, 3, (300, 1))
+    y_s = np.sin(X_s[:, 0]) + 0.1 * rng.randn(300)
+    y_t = np.sin(X_t[:, 0]) + 0.4 * np.clip(X_t[:, 0], 0, None) + 0.1 * rng.randn(300)
+    X, y, domain = pack_domains(X_s, y_s, X_t[:n_labelled], y_t[:n_labelled])
+    return X, y, domain, X_t[n_labelled:], y_t[n_labelled:]
+
+
+def test_r2_stage_one_moves_weight_to_the_target():
+    from ml2learn.adaptation import TrAdaBoostRegressor
+
+    X, y, domain, _, _ = _regression_transfer(0)
+    reg = TrAdaBoostRegressor(n_steps=5, n_estimators=5, random_state=0)
+    reg.fit(X, y, sample_domain=domain)
+    target = domain < 0
+    shares = reg.sample_weight_history_[:, target].sum(axis=1)
+    m, n_all = 20, 320
+    assert shares[0] == pytest.approx(m / n_all)
+    # Pardoe and Stone: after update t the target holds m/(n+m) + t/(S-1) n/(n+m)
+    assert shares[1] == pytest.approx(m / n_all + 1 / 4 * (1 - m / n_all))
+    assert np.all(np.diff(shares) > 0)
+    # source rows are only ever multiplied by beta^e <= 1 (before normalising)
+    assert np.all((reg.source_betas_ > 0) & (reg.source_betas_ <= 1))
+    assert reg.best_step_ == int(np.argmin(reg.step_errors_))
+
+
+def test_r2_prime_keeps_source_weights_fixed():
+    from ml2learn.adaptation import TrAdaBoostRegressor
+
+    X, y, domain, _, _ = _regression_transfer(1)
+    reg = TrAdaBoostRegressor(n_estimators=6, random_state=0)
+    reg.estimator_ = DecisionTreeRegressor(max_depth=2)
+    weights = np.full(len(y), 1 / len(y))
+    target = domain < 0
+    _, votes, final = reg._boost_r2(X, y, weights, target, np.random.RandomState(0))
+    source = final[~target]
+    np.testing.assert_allclose(source / source[0], 1.0)  # all scaled alike
+    assert not np.allclose(final[target] / final[target][0], 1.0)
+    assert np.all(votes > 0)
+
+
+def test_r2_without_target_is_adaboost_r2():
+    from sklearn.datasets import make_regression
+
+    from ml2learn.adaptation import TrAdaBoostRegressor
+    from ml2learn.ensemble import AdaBoostRegressor
+
+    X, y = make_regression(150, 4, noise=5.0, random_state=0)
+    ours = TrAdaBoostRegressor(n_estimators=8, random_state=0).fit(X, y)
+    reference = AdaBoostRegressor(
+        DecisionTreeRegressor(max_depth=3), n_estimators=8, random_state=0
+    ).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), reference.predict(X))
+    np.testing.assert_allclose(ours.estimator_weights_, reference.estimator_weights_)
+
+
+def test_r2_transfer_beats_source_only():
+    from ml2learn.adaptation import TrAdaBoostRegressor
+    from ml2learn.ensemble import AdaBoostRegressor
+
+    errors = {"tradaboost": [], "source": []}
+    for seed in range(5):
+        X, y, domain, X_test, y_test = _regression_transfer(seed)
+        fits = {
+            "tradaboost": TrAdaBoostRegressor(random_state=0).fit(
+                X, y, sample_domain=domain
+            ),
+            "source": AdaBoostRegressor(
+                DecisionTreeRegressor(max_depth=3), n_estimators=30, random_state=0
+            ).fit(X[domain > 0], y[domain > 0]),
+        }
+        for name, model in fits.items():
+            errors[name].append(np.mean((model.predict(X_test) - y_test) ** 2))
+    assert np.mean(errors["tradaboost"]) < 0.95 * np.mean(errors["source"])
