@@ -9,6 +9,7 @@ add their entries with :func:`register`.
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -33,6 +34,10 @@ class TourEntry:
         ``load() -> (X, y)``.
     build : callable
         ``build(quick) -> (pipeline, param_grid)``.
+    domains : bool
+        ``load`` returns ``(X, y, sample_domain)``: the search routes
+        ``sample_domain``, splits every domain (``DomainKFold``) and scores
+        the labelled target rows.
     """
 
     family: str
@@ -41,6 +46,7 @@ class TourEntry:
     load: object
     build: object
     tags: dict = field(default_factory=dict)
+    domains: bool = False
 
 
 TOUR = []
@@ -215,7 +221,58 @@ def _text_entries():
     ]
 
 
-for _entry in _boosting_entries() + _neural_entries() + _text_entries():
+def _adaptation_entries():
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    from .adaptation import DANNClassifier, TrAdaBoostClassifier, pack_domains
+    from .datasets import make_domain_shift
+
+    def rotated_moons(angle, labelled_fraction):
+        data = make_domain_shift("moons", n_samples=300, angle=angle, random_state=0)
+        y_target = data.y_target.copy()
+        if labelled_fraction < 1:
+            rng = np.random.RandomState(0)
+            hidden = rng.rand(len(y_target)) >= labelled_fraction
+            y_target[hidden] = -1
+        return pack_domains(data.X_source, data.y_source, data.X_target, y_target)
+
+    def dann(quick):
+        pipe = make_pipeline(
+            StandardScaler(),
+            DANNClassifier(max_epochs=60 if quick else 200, random_state=0),
+        )
+        return pipe, {"dannclassifier__domain_weight": [0.0, 1.0]}
+
+    def tradaboost(quick):
+        pipe = TrAdaBoostClassifier(DecisionTreeClassifier(max_depth=3), random_state=0)
+        return pipe, {"n_estimators": [10, 50] if quick else [10, 30, 100]}
+
+    return [
+        TourEntry(
+            "adaptation",
+            "DANN (target unlabelled; grid: domain_weight 0 or 1)",
+            "moons, target rotated 30 degrees",
+            # the target labels are kept for the target scorer; DANN never
+            # reads them
+            lambda: rotated_moons(30, 1.0),
+            dann,
+            domains=True,
+        ),
+        TourEntry(
+            "adaptation",
+            "TrAdaBoost (10 % of the target labelled)",
+            "moons, target rotated 40 degrees",
+            lambda: rotated_moons(40, 0.1),
+            tradaboost,
+            domains=True,
+        ),
+    ]
+
+
+for _entry in (
+    _boosting_entries() + _neural_entries() + _text_entries() + _adaptation_entries()
+):
     register(_entry)
 
 
@@ -251,11 +308,13 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     bar = tqdm(entries, disable=not progress, unit="method")
     for entry in bar:
         bar.set_description(entry.method)
-        X, y = entry.load()
         pipe, grid = entry.build(quick)
-        search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs)
         start = time.perf_counter()
-        search.fit(X, y)
+        if entry.domains:
+            search = _domain_search(entry, pipe, grid, cv, n_jobs)
+        else:
+            X, y = entry.load()
+            search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs).fit(X, y)
         rows.append(
             dict(
                 family=entry.family,
@@ -267,6 +326,24 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
             )
         )
     return rows
+
+
+def _domain_search(entry, pipe, grid, cv, n_jobs):
+    """Grid search on target performance, ``sample_domain`` routed."""
+    import sklearn
+
+    from .adaptation import DomainKFold, target_scorer
+
+    X, y, sample_domain = entry.load()
+    with sklearn.config_context(enable_metadata_routing=True):
+        search = GridSearchCV(
+            pipe,
+            grid,
+            cv=DomainKFold(cv, shuffle=True, random_state=0),
+            scoring=target_scorer(),
+            n_jobs=n_jobs,
+        )
+        return search.fit(X, y, sample_domain=sample_domain)
 
 
 def format_table(rows):

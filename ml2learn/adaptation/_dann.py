@@ -699,21 +699,21 @@ class DANNClassifier(NeuralClassifierMixin, _BaseDANN):
         The trained net; ``net_.module_`` is the :class:`DANNModule`.
     n_source_, n_target_ : int
         Rows of each domain in the last fit.
-    label_loss_curve_, domain_loss_curve_ : ndarray of shape (n_epochs_,)
+    label_loss_curve_, domain_loss_curve_ : ndarray of shape (`n_epochs_`,)
         Epoch means of the label loss and the domain loss (nan without
         target rows).
-    domain_accuracy_curve_ : ndarray of shape (n_epochs_,)
+    domain_accuracy_curve_ : ndarray of shape (`n_epochs_`,)
         How often ``G_d`` told the domains apart, per epoch (0.5 is
         adapted).
-    lambda_curve_ : ndarray of shape (n_epochs_,)
+    lambda_curve_ : ndarray of shape (`n_epochs_`,)
         ``lambda_p`` at the end of every epoch.
-    loss_curve_ : ndarray of shape (n_epochs_,)
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
         Label loss plus domain loss, per epoch.
     n_epochs_ : int
         Epochs trained.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -790,14 +790,14 @@ class DANNRegressor(NeuralRegressorMixin, _BaseDANN):
         The trained net; ``net_.module_`` is the :class:`DANNModule`.
     n_source_, n_target_ : int
         Rows of each domain in the last fit.
-    label_loss_curve_, domain_loss_curve_ : ndarray of shape (n_epochs_,)
+    label_loss_curve_, domain_loss_curve_ : ndarray of shape (`n_epochs_`,)
         Epoch means of the label loss and the domain loss (nan without
         target rows).
-    domain_accuracy_curve_ : ndarray of shape (n_epochs_,)
+    domain_accuracy_curve_ : ndarray of shape (`n_epochs_`,)
         How often ``G_d`` told the domains apart, per epoch.
-    lambda_curve_ : ndarray of shape (n_epochs_,)
+    lambda_curve_ : ndarray of shape (`n_epochs_`,)
         ``lambda_p`` at the end of every epoch.
-    loss_curve_ : ndarray of shape (n_epochs_,)
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
         Label loss (on standardised targets) plus domain loss, per epoch.
     y_mean_, y_scale_ : ndarray of shape (n_outputs,)
         Mean and standard deviation of the source targets.
@@ -805,7 +805,7 @@ class DANNRegressor(NeuralRegressorMixin, _BaseDANN):
         Epochs trained.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -100,7 +100,7 @@ class TrAdaBoostClassifier(AdaBoostClassifier):
         Sum of the weights after each update, before normalisation.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -380,7 +380,7 @@ class TrAdaBoostRegressor(RegressorMixin, BaseEstimator):
         Rows of each domain.
     n_features_in_ : int
         Number of features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
