@@ -139,9 +139,6 @@ class DomainKFold(BaseCrossValidator):
         for k in range(self.n_splits):
             yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
 
-    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover
-        raise NotImplementedError  # split is overridden
-
 
 class DomainScorer:
     """Score the rows of one domain of a test fold.
