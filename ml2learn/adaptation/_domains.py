@@ -42,6 +42,9 @@ def pack_domains(X_source, y_source, X_target, y_target=None):
     >>> y.tolist(), sample_domain.tolist()
     ([0, 1, -1], [1, 1, -2])
     """
+    for name, rows in (("X_source", X_source), ("X_target", X_target)):
+        if len(rows) == 0:
+            raise ValueError(f"{name} has no rows; each domain needs at least one.")
     X_source = check_array(X_source, allow_nd=True, dtype=None)
     X_target = check_array(X_target, allow_nd=True, dtype=None)
     y_source = np.asarray(y_source)

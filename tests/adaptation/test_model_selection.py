@@ -39,6 +39,8 @@ def test_pack_domains_and_errors():
         pack_domains(np.zeros((3, 2)), [0, 1, 0], np.ones((2, 3)))
     with pytest.raises(ValueError):
         pack_domains(np.zeros((3, 2)), [0, 1], np.ones((2, 2)))
+    with pytest.raises(ValueError, match="X_target has no rows"):
+        pack_domains(np.zeros((3, 2)), [0, 1, 0], np.ones((0, 2)))
 
 
 def test_domain_kfold_splits_every_domain():
