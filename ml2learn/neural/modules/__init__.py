@@ -1,14 +1,36 @@
 """Torch modules of ml2learn's neural estimators (no training code here)."""
 
+from ._attention import (
+    AttentionResult,
+    DecoderBlock,
+    EncoderBlock,
+    MultiHeadAttention,
+    PositionalEncoding,
+    attention,
+    causal_mask,
+    padding_mask,
+    scaled_dot_product_attention,
+    sinusoidal_positions,
+)
 from ._cnn import CNN, ConvBlock, ResidualBlock, conv_output_size
 from ._mlp import MLP, DenseBlock, make_activation
 
 __all__ = [
     "CNN",
+    "AttentionResult",
     "ConvBlock",
+    "DecoderBlock",
     "DenseBlock",
+    "EncoderBlock",
     "MLP",
+    "MultiHeadAttention",
+    "PositionalEncoding",
     "ResidualBlock",
+    "attention",
+    "causal_mask",
     "conv_output_size",
     "make_activation",
+    "padding_mask",
+    "scaled_dot_product_attention",
+    "sinusoidal_positions",
 ]
