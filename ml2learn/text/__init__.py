@@ -6,6 +6,7 @@ from ._cooccurrence import CooccurrenceEmbedding, cooccurrence_matrix
 from ._glove import GloVe, glove_weight
 from ._keyed_vectors import KeyedVectors
 from ._preprocessing import ENGLISH_STOP_WORDS, TextPreprocessor
+from ._sequences import SequenceEncoder
 from ._tfidf import TfidfVectorizer
 from ._word2vec import Word2Vec, negative_sampling_loss, skipgram_pairs
 
@@ -15,6 +16,7 @@ __all__ = [
     "ENGLISH_STOP_WORDS",
     "GloVe",
     "KeyedVectors",
+    "SequenceEncoder",
     "TextPreprocessor",
     "TfidfVectorizer",
     "Word2Vec",

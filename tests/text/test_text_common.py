@@ -24,6 +24,7 @@ from ml2learn.text import (
     BPETokenizer,
     CooccurrenceEmbedding,
     GloVe,
+    SequenceEncoder,
     TextPreprocessor,
     TfidfVectorizer,
     Word2Vec,
@@ -66,6 +67,10 @@ PIPELINES = {
             LogisticRegression(),
         ),
         {"word2vec__architecture": ["skipgram", "cbow"]},
+    ),
+    "SequenceEncoder": (
+        lambda: make_pipeline(SequenceEncoder(max_len=8), LogisticRegression()),
+        {"sequenceencoder__padding": ["right", "left"]},
     ),
     "TextPreprocessor": (
         lambda: make_pipeline(
