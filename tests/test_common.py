@@ -50,6 +50,10 @@ INIT_PARAMS = {
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
     ),
+    "RNNClassifier": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "RNNRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "LSTMClassifier": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "LSTMRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
     "DANNClassifier": dict(
         feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
     ),
@@ -78,6 +82,10 @@ GRIDS = {
         "est__learning_rate": [0.01, 0.03],
     },
     "DANNClassifier": {"est__learning_rate": [0.01, 0.05]},
+    "RNNClassifier": {"est__cell": ["gru", "lstm"]},
+    "RNNRegressor": {"est__cell": ["gru", "lstm"]},
+    "LSTMClassifier": {"est__pooling": ["last", "mean"]},
+    "LSTMRegressor": {"est__pooling": ["last", "mean"]},
     "DANNRegressor": {"est__learning_rate": [0.01, 0.05]},
 }
 

@@ -1,0 +1,145 @@
+"""A recurrent network (RNN, LSTM or GRU) that reads a sequence and pools
+its outputs into one vector for a linear head.
+
+Inputs arrive flat, ``(B, T * F)``, and are read as ``T`` steps of ``F``
+values; with an embedding they are token ids, 0 meaning padding. Padded
+sequences are packed, so the padding never reaches the recurrence.
+"""
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+__all__ = ["RecurrentNetwork", "right_align"]
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def right_align(ids):
+    """Move every row's non-zero ids to the front, in order (so left-padded
+    rows become right-padded); returns the ids and the lengths."""
+    keep = ids != 0
+    lengths = keep.sum(dim=1)
+    # a stable sort on "is padding" puts the real tokens first
+    order = torch.sort((~keep).to(torch.int8), dim=1, stable=True).indices
+    return torch.gather(ids, 1, order), lengths
+
+
+class RecurrentNetwork(nn.Module):
+    """Embedding (optional), a stacked recurrent layer and a pooled head.
+
+    Parameters
+    ----------
+    n_steps : int
+        Sequence length ``T`` of the (padded) input.
+    n_step_features : int
+        Values per step ``F`` (1 for token ids).
+    n_outputs : int
+        Width of the output layer.
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    hidden_size : int, default=64
+        Width of the hidden state.
+    num_layers : int, default=1
+        Stacked layers.
+    bidirectional : bool, default=False
+        Read the sequence both ways and concatenate.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the head.
+    vocab_size : int, default=None
+        With ``embedding_dim``: the number of token ids (0 is padding).
+    embedding_dim : int, default=None
+        Embed token ids in this many dimensions; None reads values.
+    pooling : {"last", "mean", "attention"}, default="last"
+        The final hidden state (both directions' when bidirectional), the
+        mean over real steps, or an attention-weighted sum of the outputs
+        (``softmax(w^T h_t)``).
+    """
+
+    def __init__(
+        self,
+        n_steps,
+        n_step_features,
+        n_outputs,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        vocab_size=None,
+        embedding_dim=None,
+        pooling="last",
+    ):
+        super().__init__()
+        self.n_steps = n_steps
+        self.n_step_features = n_step_features
+        self.cell = cell
+        self.pooling = pooling
+        self.embedding = None
+        width = n_step_features
+        if embedding_dim is not None:
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            width = embedding_dim
+        self.recurrent = CELLS[cell](
+            width,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        out_width = hidden_size * (2 if bidirectional else 1)
+        self.attention = nn.Linear(out_width, 1) if pooling == "attention" else None
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(out_width, n_outputs)
+        self.last_attention = None
+
+    def encode(self, x):
+        """Outputs ``(B, T, H)``, the step mask ``(B, T)`` and the pooled
+        vector ``(B, H)``."""
+        B = x.shape[0]
+        if self.embedding is not None:
+            ids, lengths = right_align(x.round().long())
+            inputs = self.embedding(ids)
+        else:
+            inputs = x.reshape(B, self.n_steps, self.n_step_features)
+            lengths = torch.full((B,), self.n_steps, device=x.device)
+        # an empty sequence is read as one padding step
+        lengths = lengths.clamp_min(1)
+        packed = pack_padded_sequence(
+            inputs, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        outputs, state = self.recurrent(packed)
+        outputs, _ = pad_packed_sequence(
+            outputs, batch_first=True, total_length=self.n_steps
+        )
+        mask = torch.arange(self.n_steps, device=x.device)[None, :] < lengths[:, None]
+        if self.pooling == "last":
+            hidden = state[0] if self.cell == "lstm" else state
+            if self.recurrent.bidirectional:
+                pooled = torch.cat([hidden[-2], hidden[-1]], dim=1)
+            else:
+                pooled = hidden[-1]
+        elif self.pooling == "mean":
+            weights = mask.to(outputs.dtype)
+            pooled = (outputs * weights[..., None]).sum(1) / weights.sum(
+                1, keepdim=True
+            )
+        else:
+            scores = (
+                self.attention(outputs).squeeze(-1).masked_fill(~mask, float("-inf"))
+            )
+            weights = torch.softmax(scores, dim=1)
+            self.last_attention = weights.detach()
+            pooled = (weights[..., None] * outputs).sum(1)
+        return outputs, mask, pooled
+
+    def forward(self, x):  # (B, T * F) -> (B, n_outputs)
+        return self.output(self.dropout(self.encode(x)[2]))
+
+    def freezable_blocks(self):
+        """``(name, module)`` of the layers in order, input side first."""
+        blocks = [("recurrent", self.recurrent), ("output", self.output)]
+        if self.embedding is not None:
+            blocks.insert(0, ("embedding", self.embedding))
+        return blocks
