@@ -54,6 +54,10 @@ INIT_PARAMS = {
     "RNNRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
     "LSTMClassifier": dict(hidden_size=16, max_epochs=40, batch_size=16),
     "LSTMRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "TransformerClassifier": dict(d_model=16, n_heads=2, max_epochs=25, batch_size=32),
+    "TransformerRegressor": dict(
+        d_model=16, n_heads=2, max_epochs=25, batch_size=32, learning_rate=3e-3
+    ),
     "DANNClassifier": dict(
         feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
     ),
@@ -86,6 +90,8 @@ GRIDS = {
     "RNNRegressor": {"est__cell": ["gru", "lstm"]},
     "LSTMClassifier": {"est__pooling": ["last", "mean"]},
     "LSTMRegressor": {"est__pooling": ["last", "mean"]},
+    "TransformerClassifier": {"est__pooling": ["cls", "mean"]},
+    "TransformerRegressor": {"est__pooling": ["cls", "mean"]},
     "DANNRegressor": {"est__learning_rate": [0.01, 0.05]},
 }
 

@@ -4,6 +4,7 @@ from ._cnn import CNNClassifier, CNNRegressor
 from ._mlp import MLPClassifier, MLPRegressor
 from ._rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 from ._schedules import learning_rate_at, schedule_factor
+from ._transformer import TransformerClassifier, TransformerRegressor
 
 __all__ = [
     "CNNClassifier",
@@ -14,6 +15,8 @@ __all__ = [
     "MLPRegressor",
     "RNNClassifier",
     "RNNRegressor",
+    "TransformerClassifier",
+    "TransformerRegressor",
     "learning_rate_at",
     "schedule_factor",
 ]

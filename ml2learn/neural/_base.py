@@ -111,12 +111,13 @@ class _SliceIterator:
 class _ScheduledLearningRate(Callback):
     """Sets ``eta_t`` at the start of every epoch and records it as ``lr``."""
 
-    def __init__(self, learning_rate, schedule, decay, step_size, max_epochs):
+    def __init__(self, learning_rate, schedule, decay, step_size, max_epochs, warmup=0):
         self.learning_rate = learning_rate
         self.schedule = schedule
         self.decay = decay
         self.step_size = step_size
         self.max_epochs = max_epochs
+        self.warmup = warmup
 
     def on_epoch_begin(self, net, **kwargs):
         epoch = len(net.history) - 1
@@ -127,6 +128,8 @@ class _ScheduledLearningRate(Callback):
             step_size=self.step_size,
             max_epochs=self.max_epochs,
         )
+        if epoch < self.warmup:  # linear warm-up to eta_0
+            factor *= (epoch + 1) / (self.warmup + 1)
         lr = self.learning_rate * factor
         for group in net.optimizer_.param_groups:
             group["lr"] = lr
@@ -361,6 +364,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
                     self.lr_decay,
                     self.lr_step_size,
                     self.max_epochs,
+                    warmup=getattr(self, "warmup_epochs", 0),
                 ),
             )
         )

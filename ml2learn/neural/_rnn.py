@@ -10,18 +10,18 @@ or plain 2-D float arrays read as sequences of scalars.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseNeuralEstimator
 from ._mlp import _ATTRIBUTES_DOC, _training_doc
+from ._sequence_input import _SequenceInput
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
 from .modules._rnn import CELLS, RecurrentNetwork
 
 __all__ = ["LSTMClassifier", "LSTMRegressor", "RNNClassifier", "RNNRegressor"]
 
 
-class _BaseRNN(BaseNeuralEstimator):
+class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         "cell": [StrOptions(set(CELLS))],
@@ -95,64 +95,6 @@ class _BaseRNN(BaseNeuralEstimator):
         self.device = device
         self.verbose = verbose
         self.callbacks = callbacks
-
-    # -- inputs -------------------------------------------------------------
-
-    def _flat(self, X):
-        """3-D ``(n, T, F)`` arrays flattened to ``(n, T * F)``; the number of
-        values per step, or None for 2-D input."""
-        if isinstance(X, (list, tuple)) and X and isinstance(X[0], (list, tuple)):
-            lengths = {len(row) for row in X}
-            if len(lengths) > 1:
-                raise ValueError(
-                    f"X holds sequences of different lengths {sorted(lengths)[:5]}; "
-                    "pad them to one length first (SequenceEncoder pads texts; "
-                    "0 is the padding id of token input)."
-                )
-        if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim == 3:
-            X = np.asarray(X)
-            return X.reshape(len(X), -1), X.shape[2]
-        return X, None
-
-    def _check_steps(self, X, step_features, reset):
-        if self.embedding_dim is not None:
-            if step_features not in (None, 1):
-                raise ValueError(
-                    "With embedding_dim, X must hold token ids, shape (n, T); "
-                    f"got {step_features} values per step."
-                )
-            if np.any(X < 0) or np.any(X != np.round(X)):
-                raise ValueError(
-                    "With embedding_dim, X must hold non-negative integer token "
-                    "ids (0 is padding)."
-                )
-            step_features = 1
-        step_features = 1 if step_features is None else step_features
-        if reset:
-            self.n_step_features_ = step_features
-            self.n_steps_ = X.shape[1] // step_features
-            if self.embedding_dim is not None:
-                self.n_tokens_ = max(2, int(X.max()) + 1)
-        elif step_features != self.n_step_features_:
-            raise ValueError(
-                f"X has {step_features} values per step; the network was fitted "
-                f"on {self.n_step_features_}."
-            )
-        if self.embedding_dim is not None and not reset:
-            X = np.where(X >= self.n_tokens_, 1, X).astype(np.float32)  # <UNK>
-        return X
-
-    def _validate_X(self, X, reset):
-        X, step_features = self._flat(X)
-        X = validate_data(self, X, dtype=np.float32, reset=reset)
-        return self._check_steps(X, step_features, reset)
-
-    def _validate_Xy(self, X, y, reset):
-        X, step_features = self._flat(X)
-        X, y = validate_data(
-            self, X, y, dtype=np.float32, reset=reset, multi_output=True
-        )
-        return self._check_steps(X, step_features, reset), y
 
     def _build_module(self, n_features, n_outputs):
         return RecurrentNetwork(

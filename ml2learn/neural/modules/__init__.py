@@ -14,6 +14,8 @@ from ._attention import (
 )
 from ._cnn import CNN, ConvBlock, ResidualBlock, conv_output_size
 from ._mlp import MLP, DenseBlock, make_activation
+from ._rnn import RecurrentNetwork
+from ._transformer import TransformerEncoderNetwork
 
 __all__ = [
     "CNN",
@@ -25,7 +27,9 @@ __all__ = [
     "MLP",
     "MultiHeadAttention",
     "PositionalEncoding",
+    "RecurrentNetwork",
     "ResidualBlock",
+    "TransformerEncoderNetwork",
     "attention",
     "causal_mask",
     "conv_output_size",
