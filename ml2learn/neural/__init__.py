@@ -1,6 +1,7 @@
 """Neural estimators trained through skorch, and their training options."""
 
 from ._cnn import CNNClassifier, CNNRegressor
+from ._language_model import RNNLanguageModel, TransformerLanguageModel
 from ._mlp import MLPClassifier, MLPRegressor
 from ._rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 from ._schedules import learning_rate_at, schedule_factor
@@ -14,8 +15,10 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "RNNClassifier",
+    "RNNLanguageModel",
     "RNNRegressor",
     "TransformerClassifier",
+    "TransformerLanguageModel",
     "TransformerRegressor",
     "learning_rate_at",
     "schedule_factor",

@@ -20,6 +20,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn import all_estimators
+from ml2learn.neural import RNNLanguageModel, TransformerLanguageModel
 from ml2learn.text import (
     BPETokenizer,
     CooccurrenceEmbedding,
@@ -72,6 +73,16 @@ PIPELINES = {
         lambda: make_pipeline(SequenceEncoder(max_len=8), LogisticRegression()),
         {"sequenceencoder__padding": ["right", "left"]},
     ),
+    "RNNLanguageModel": (
+        lambda: RNNLanguageModel(hidden_size=8, max_epochs=3, random_state=0),
+        {"cell": ["gru", "lstm"]},
+    ),
+    "TransformerLanguageModel": (
+        lambda: TransformerLanguageModel(
+            8, 2, num_layers=1, max_epochs=3, random_state=0
+        ),
+        {"positions": ["sinusoidal", "learned"]},
+    ),
     "TextPreprocessor": (
         lambda: make_pipeline(
             TextPreprocessor(output="text", stop_words="english"),
@@ -104,6 +115,14 @@ def _make(cls):
     if "min_count" in params:
         estimator.set_params(min_count=1)
     return estimator
+
+
+def _output(estimator, X):
+    """What a fitted text estimator makes of documents: ``transform`` or,
+    for language models, ``score_samples``."""
+    if hasattr(estimator, "transform"):
+        return estimator.transform(X)
+    return estimator.score_samples(X)
 
 
 def _dense(X):
@@ -145,24 +164,24 @@ def test_clone_and_params(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pickle_round_trip_and_idempotent_fit(name, cls):
     fitted = _make(cls).fit(DOCS)
-    first = fitted.transform(DOCS)
+    first = _output(fitted, DOCS)
     restored = pickle.loads(pickle.dumps(fitted))
-    _assert_same(restored.transform(DOCS), first)
-    _assert_same(_make(cls).fit(DOCS).transform(DOCS), first)
-    _assert_same(fitted.fit(DOCS).transform(DOCS), first)
+    _assert_same(_output(restored, DOCS), first)
+    _assert_same(_output(_make(cls).fit(DOCS), DOCS), first)
+    _assert_same(_output(fitted.fit(DOCS), DOCS), first)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_input_not_mutated(name, cls):
     docs = copy.deepcopy(DOCS)
-    cls().fit(docs).transform(docs)
+    _output(_make(cls).fit(docs), docs)
     assert docs == DOCS
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_not_fitted(name, cls):
     with pytest.raises(NotFittedError):
-        cls().transform(DOCS)
+        _output(cls(), DOCS)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -172,7 +191,7 @@ def test_empty_and_stopword_only_corpora(name, cls):
     fitted = cls().fit(DOCS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "no known word"
-        _assert_finite(_dense(fitted.transform(["", "zzz qqq"])), 2)
+        _assert_finite(_dense(_output(fitted, ["", "zzz qqq"])), 2)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -186,12 +205,18 @@ def test_non_string_items_are_rejected(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_unicode(name, cls):
     docs = ["café crème brûlée", "naïve façade", "日本語 テキスト", "emoji 🙂 text"]
-    _assert_finite(_dense(_make(cls).fit(docs).transform(docs)), 4)
+    _assert_finite(_dense(_output(_make(cls).fit(docs), docs)), 4)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pipeline_grid_search_parallel(name, cls):
     make, grid = PIPELINES[name]
+    if not hasattr(cls, "transform"):
+        # a language model is scored by its own mean log-likelihood
+        search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS)
+        assert np.isfinite(search.best_score_) and search.best_score_ < 0
+        assert len(search.best_estimator_.generate("the", random_state=0)) >= 0
+        return
     search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS, LABELS)
     assert search.best_score_ > 0.5
     assert search.predict(DOCS).shape == (len(DOCS),)
@@ -200,6 +225,8 @@ def test_pipeline_grid_search_parallel(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_set_output_pandas_where_the_output_is_dense(name, cls):
     pd = pytest.importorskip("pandas")
+    if not hasattr(cls, "transform"):
+        return  # a language model outputs scores, not a table
     out = _make(cls).fit(DOCS).transform(DOCS)
     if not (isinstance(out, np.ndarray) and out.ndim == 2):
         # token lists and sparse matrices have no pandas form

@@ -1,0 +1,559 @@
+"""Language models: a recurrent one and a decoder-only transformer (GPT)
+trained on next-token prediction (notes, lines 3487-4140 and 6058-7215).
+
+``fit(texts)`` tokenises with a :class:`~ml2learn.text.SequenceEncoder`
+(``<BOS>`` text ``<EOS>``), then minimises the mean cross-entropy of every
+next token, ``-1/L sum_t log p(w_{t+1} | w_1..w_t)``. ``score`` is the mean
+log-likelihood per token, ``perplexity`` its ``exp(-.)``, and ``generate``
+continues a prompt token by token.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..text import SequenceEncoder
+from ..text._validation import check_documents
+from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ._base import BaseNeuralEstimator
+from ._mlp import _training_doc
+from .modules._language import (
+    RecurrentLanguageNetwork,
+    TokenCrossEntropy,
+    TransformerLanguageNetwork,
+)
+from .modules._rnn import CELLS
+
+__all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
+
+_BOS, _EOS = 2, 3
+
+
+class _BaseLanguageModel(BaseNeuralEstimator):
+    """Tokenising, training on next tokens, scoring and generating."""
+
+    _parameter_constraints: dict = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "tokenizer": [StrOptions({"char", "word"})],
+        "min_freq": [Interval(Integral, 1, None, closed="left")],
+        "max_len": [Interval(Integral, 2, None, closed="left"), None],
+        "lowercase": ["boolean"],
+    }
+
+    # -- data ---------------------------------------------------------------
+
+    def _encode_targets(self, y, reset):
+        return torch.from_numpy(np.asarray(y, dtype=np.int64)), len(
+            self.encoder_.index_to_token_
+        )
+
+    def _make_criterion(self):
+        return TokenCrossEntropy()
+
+    def _pairs(self, texts):
+        """Inputs ``<BOS> w_1 .. w_n`` and targets ``w_1 .. w_n <EOS>``."""
+        ids = self.encoder_.transform(texts)
+        return ids[:, :-1], ids[:, 1:]
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn to predict every next token of the texts.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Training texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : estimator
+            The fitted language model.
+        """
+        texts = check_documents(X)
+        if not texts:
+            raise ValueError("X holds no text; a language model needs some.")
+        if not (self.warm_start and hasattr(self, "net_")):
+            self._fit_vocabulary(texts)
+        inputs, targets = self._pairs(texts)
+        return self._train(inputs, targets, None)
+
+    def _fit_vocabulary(self, texts):
+        self.encoder_ = SequenceEncoder(
+            self.tokenizer,
+            min_freq=self.min_freq,
+            max_len=self.max_len,
+            add_special_tokens=True,
+            lowercase=self.lowercase,
+        ).fit(texts)
+        self.encoder_.max_len_ = max(self.encoder_.max_len_, 2)
+
+    def partial_fit(self, X, y=None):
+        """One more epoch on ``X`` (the first call also fixes the vocabulary
+        and the text length; later texts map unseen tokens to ``<UNK>``).
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : estimator
+            The updated language model.
+        """
+        texts = check_documents(X)
+        if not texts:
+            raise ValueError("X holds no text; a language model needs some.")
+        if not hasattr(self, "net_"):
+            self._validate_params()
+            self._fit_vocabulary(texts)
+        inputs, targets = self._pairs(texts)
+        warm = self.warm_start
+        self.warm_start = True
+        try:
+            return self._train(inputs, targets, None, epochs=1)
+        finally:
+            self.warm_start = warm
+
+    # -- scoring --------------------------------------------------------------
+
+    def _token_log_likelihoods(self, X):
+        check_is_fitted(self, "net_")
+        texts = check_documents(X)
+        inputs, targets = self._pairs(texts)
+        logits = self._forward(self._predict_input(inputs))
+        log_p = torch.log_softmax(torch.from_numpy(logits), dim=-1).numpy()
+        picked = np.take_along_axis(log_p, targets[..., None], axis=-1)[..., 0]
+        real = targets > 0
+        return picked, real
+
+    def score_samples(self, X):
+        """Mean log-likelihood per token of every text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts (``<EOS>`` counts as a token).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_texts,)
+            ``1/L sum_t log p(w_{t+1} | w_1..w_t)`` of each text.
+        """
+        picked, real = self._token_log_likelihoods(X)
+        return (picked * real).sum(axis=1) / real.sum(axis=1)
+
+    def score(self, X, y=None):
+        """Mean log-likelihood per token over all texts (higher is better).
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            The mean over every token of every text.
+        """
+        picked, real = self._token_log_likelihoods(X)
+        return float(picked[real].mean())
+
+    def perplexity(self, X):
+        """``exp(-score(X))``: the model's average branching factor.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+
+        Returns
+        -------
+        perplexity : float
+            1 for a model that is sure of every token.
+        """
+        return float(np.exp(-self.score(X)))
+
+    # -- generation -------------------------------------------------------------
+
+    def generate(
+        self,
+        prompt="",
+        max_new_tokens=20,
+        temperature=1.0,
+        top_k=None,
+        random_state=None,
+    ):
+        """Continue ``prompt`` one token at a time until ``<EOS>``.
+
+        Parameters
+        ----------
+        prompt : str, default=""
+            The beginning of the text.
+        max_new_tokens : int, default=20
+            Most tokens to add.
+        temperature : float, default=1.0
+            Divide the logits by it before sampling; 0 takes the most likely
+            token every time (greedy decoding).
+        top_k : int, default=None
+            Sample among the ``top_k`` most likely tokens only.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the sampling.
+
+        Returns
+        -------
+        continuation : str
+            The generated tokens as text (without the prompt).
+        """
+        check_is_fitted(self, "net_")
+        if temperature < 0:
+            raise ValueError(f"temperature must be >= 0; got {temperature}.")
+        rng = check_random_state(random_state)
+        vocabulary = self.encoder_.vocabulary_
+        tokens = self.encoder_._tokenize([prompt])[0]
+        ids = [_BOS] + [vocabulary.get(t, 1) for t in tokens]
+        context = self.n_features_in_
+        module = self.net_.module_.eval()
+        generated = []
+        with torch.no_grad():
+            for _ in range(max_new_tokens):
+                window = torch.tensor([ids[-context:]], dtype=torch.float32)
+                logits = module(window.to(self.net_.device))[0, -1].double().cpu()
+                logits[[0, _BOS]] = -np.inf  # never padding or a new start
+                if temperature == 0:
+                    token = int(torch.argmax(logits))
+                else:
+                    logits = logits / temperature
+                    if top_k is not None:
+                        cut = torch.topk(logits, min(top_k, len(logits))).values[-1]
+                        logits[logits < cut] = -np.inf
+                    p = torch.softmax(logits, dim=0).numpy()
+                    token = int(rng.choice(len(p), p=p / p.sum()))
+                if token == _EOS:
+                    break
+                ids.append(token)
+                generated.append(token)
+        return self.encoder_.inverse_transform(np.array([generated or [0]]))[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+_TEXT_DOC = """
+    tokenizer : {"char", "word"}, default="char"
+        Model characters or words.
+    min_freq : int, default=1
+        Tokens seen fewer times become ``<UNK>``.
+    max_len : int, default=None
+        Longest text in tokens (plus ``<BOS>`` and ``<EOS>``); longer texts
+        are truncated with a warning. None takes the longest training text.
+    lowercase : bool, default=False
+        Lowercase the texts first."""
+
+_LM_ATTRIBUTES = """
+    Attributes
+    ----------
+    encoder_ : SequenceEncoder
+        The vocabulary (``encoder_.vocabulary_``) and the text length.
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_`` is the torch module.
+    n_epochs_ : int
+        Epochs run in total.
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
+        Mean next-token cross-entropy per epoch.
+    frozen_ : list of str
+        Names of the layers kept fixed.
+    n_features_in_ : int
+        Context length (``encoder_.max_len_ - 1``).
+"""
+
+
+class RNNLanguageModel(_BaseLanguageModel):
+    __doc__ = (
+        """A recurrent language model (character or word level).
+
+    An embedding, a stacked RNN/LSTM/GRU and a softmax over the vocabulary
+    predict each next token from the ones before.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    hidden_size : int, default=128
+        Width of the hidden state.
+    num_layers : int, default=1
+        Stacked layers.
+    embedding_dim : int, default=32
+        Width of the token embeddings.
+    dropout : float, default=0.0
+        Dropout between layers and before the output layer."""
+        + _TEXT_DOC
+        + _training_doc(100, '"auto"', '``"embedding"``, ``"recurrent"``').replace(
+            "learning_rate : float, default=1e-3", "learning_rate : float, default=1e-2"
+        )
+        + _LM_ATTRIBUTES
+        + """
+    See Also
+    --------
+    TransformerLanguageModel : The decoder-only transformer.
+
+    Examples
+    --------
+    The notes' example: trained on "hello", it continues "hel" with "lo".
+
+    >>> from ml2learn.neural import RNNLanguageModel
+    >>> lm = RNNLanguageModel(hidden_size=16, max_epochs=60, random_state=0)
+    >>> lm = lm.fit(["hello"])
+    >>> lm.generate("hel", temperature=0)
+    'lo'
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_BaseLanguageModel._parameter_constraints,
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(
+        self,
+        cell="lstm",
+        hidden_size=128,
+        *,
+        num_layers=1,
+        embedding_dim=32,
+        dropout=0.0,
+        tokenizer="char",
+        min_freq=1,
+        max_len=None,
+        lowercase=False,
+        optimizer="adam",
+        learning_rate=1e-2,
+        momentum=0.9,
+        nesterov=False,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        weight_decay=0.0,
+        l1=0.0,
+        max_epochs=100,
+        batch_size="auto",
+        early_stopping=False,
+        patience=5,
+        min_delta=1e-3,
+        validation_fraction=0.1,
+        warm_start=False,
+        init_from=None,
+        freeze=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.embedding_dim = embedding_dim
+        self.dropout = dropout
+        self.tokenizer = tokenizer
+        self.min_freq = min_freq
+        self.max_len = max_len
+        self.lowercase = lowercase
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.weight_decay = weight_decay
+        self.l1 = l1
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _build_module(self, n_features, n_outputs):
+        return RecurrentLanguageNetwork(
+            n_outputs,
+            self.embedding_dim,
+            self.hidden_size,
+            self.num_layers,
+            self.cell,
+            self.dropout,
+        )
+
+
+class TransformerLanguageModel(_BaseLanguageModel):
+    __doc__ = (
+        """A decoder-only transformer language model (GPT-style).
+
+    Token embeddings plus positions pass through blocks of masked
+    multi-head self-attention (a position sees itself and the past only)
+    and feed-forward layers with pre-norm add & norm; a final layer norm and
+    a softmax over the vocabulary give every next token.
+
+    Parameters
+    ----------
+    d_model : int, default=64
+        Width of the model.
+    n_heads : int, default=4
+        Attention heads.
+    num_layers : int, default=2
+        Decoder blocks.
+    d_ff : int, default=256
+        Width of the feed-forward layers.
+    dropout : float, default=0.1
+        Dropout.
+    positions : {"sinusoidal", "learned"}, default="learned"
+        The positional encoding (GPT learns it).
+    warmup_epochs : int, default=0
+        Linear learning-rate warm-up over the first epochs."""
+        + _TEXT_DOC
+        + _training_doc(100, '"auto"', '``"embedding"``, ``"blocks.0"``')
+        .replace('default="adam"', 'default="adamw"')
+        .replace(
+            "learning_rate : float, default=1e-3", "learning_rate : float, default=3e-3"
+        )
+        + _LM_ATTRIBUTES
+        + """
+    See Also
+    --------
+    RNNLanguageModel : The recurrent language model.
+
+    References
+    ----------
+    .. [1] A. Radford, K. Narasimhan, T. Salimans and I. Sutskever,
+       "Improving language understanding by generative pre-training", 2018.
+
+    Examples
+    --------
+    >>> from ml2learn.neural import TransformerLanguageModel
+    >>> lm = TransformerLanguageModel(16, 2, num_layers=1, max_epochs=80,
+    ...                               random_state=0).fit(["hello"])
+    >>> lm.generate("hel", temperature=0)
+    'lo'
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_BaseLanguageModel._parameter_constraints,
+        "d_model": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "d_ff": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "positions": [StrOptions({"sinusoidal", "learned"})],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        d_model=64,
+        n_heads=4,
+        *,
+        num_layers=2,
+        d_ff=256,
+        dropout=0.1,
+        positions="learned",
+        warmup_epochs=0,
+        tokenizer="char",
+        min_freq=1,
+        max_len=None,
+        lowercase=False,
+        optimizer="adamw",
+        learning_rate=3e-3,
+        momentum=0.9,
+        nesterov=False,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        weight_decay=0.0,
+        l1=0.0,
+        max_epochs=100,
+        batch_size="auto",
+        early_stopping=False,
+        patience=5,
+        min_delta=1e-3,
+        validation_fraction=0.1,
+        warm_start=False,
+        init_from=None,
+        freeze=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+    ):
+        self.d_model = d_model
+        self.n_heads = n_heads
+        self.num_layers = num_layers
+        self.d_ff = d_ff
+        self.dropout = dropout
+        self.positions = positions
+        self.warmup_epochs = warmup_epochs
+        self.tokenizer = tokenizer
+        self.min_freq = min_freq
+        self.max_len = max_len
+        self.lowercase = lowercase
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.weight_decay = weight_decay
+        self.l1 = l1
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _build_module(self, n_features, n_outputs):
+        if self.d_model % self.n_heads:
+            raise ValueError(
+                f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
+            )
+        return TransformerLanguageNetwork(
+            n_outputs,
+            n_features,
+            self.d_model,
+            self.n_heads,
+            self.num_layers,
+            self.d_ff,
+            self.dropout,
+            self.positions,
+        )
