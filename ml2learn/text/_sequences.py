@@ -159,7 +159,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ids : ndarray of shape (n_texts, max_len_)
+        ids : ndarray of shape (n_texts, `max_len_`)
             Token ids, 0 for padding.
         """
         check_is_fitted(self, "vocabulary_")

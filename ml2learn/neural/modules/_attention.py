@@ -138,7 +138,9 @@ def causal_mask(size, device=None):
 
 
 class MultiHeadAttention(nn.Module):
-    """``MultiHead(Q, K, V) = Concat(head_1 .. head_H) W^O`` with ``head_i =
+    """Multi-head attention with the output projection W^O.
+
+    ``MultiHead(Q, K, V) = Concat(head_1, ..., head_H) W^O`` with ``head_i =
     Attention(Q W_i^Q, K W_i^K, V W_i^V)``.
 
     Parameters
@@ -216,7 +218,7 @@ def sinusoidal_positions(n_positions, d_model):
     Examples
     --------
     >>> from ml2learn.neural.modules import sinusoidal_positions
-    >>> sinusoidal_positions(2, 4)[1].round(decimals=3).tolist()
+    >>> [round(float(v), 3) for v in sinusoidal_positions(2, 4)[1]]
     [0.841, 0.54, 0.01, 1.0]
     """
     position = torch.arange(n_positions, dtype=torch.float64)[:, None]
