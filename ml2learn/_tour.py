@@ -7,6 +7,7 @@ add their entries with :func:`register`.
 """
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,7 +175,8 @@ def _text_entries():
     from sklearn.preprocessing import StandardScaler
 
     from .datasets import load_sklearn_docstrings
-    from .text import TfidfVectorizer, Word2Vec
+    from .neural import LSTMClassifier, TransformerClassifier
+    from .text import SequenceEncoder, TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
         pipe = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
@@ -203,6 +205,41 @@ def _text_entries():
         corpus = load_sklearn_docstrings()
         return corpus.data, corpus.target
 
+    def docstrings_sample():
+        # every third paragraph: the sequence models train on ~1,800 texts
+        corpus = load_sklearn_docstrings()
+        return corpus.data[::3], corpus.target[::3]
+
+    def lstm(quick):
+        pipe = make_pipeline(
+            SequenceEncoder(lowercase=True, min_freq=2, max_len=32),
+            LSTMClassifier(
+                hidden_size=32 if quick else 64,
+                embedding_dim=32,
+                max_epochs=4 if quick else 12,
+                random_state=0,
+            ),
+        )
+        return pipe, {
+            "lstmclassifier__pooling": ["mean"] if quick else ["last", "mean"]
+        }
+
+    def transformer(quick):
+        pipe = make_pipeline(
+            SequenceEncoder(lowercase=True, min_freq=2, max_len=32),
+            TransformerClassifier(
+                32 if quick else 64,
+                4,
+                num_layers=1 if quick else 2,
+                token_input=True,
+                max_epochs=4 if quick else 12,
+                random_state=0,
+            ),
+        )
+        return pipe, {
+            "transformerclassifier__pooling": ["mean"] if quick else ["cls", "mean"]
+        }
+
     return [
         TourEntry(
             "text",
@@ -217,6 +254,20 @@ def _text_entries():
             "sklearn docstrings (10 modules)",
             docstrings,
             word2vec,
+        ),
+        TourEntry(
+            "sequence",
+            "SequenceEncoder + LSTM",
+            "sklearn docstrings (every 3rd)",
+            docstrings_sample,
+            lstm,
+        ),
+        TourEntry(
+            "sequence",
+            "SequenceEncoder + transformer encoder",
+            "sklearn docstrings (every 3rd)",
+            docstrings_sample,
+            transformer,
         ),
     ]
 
@@ -306,25 +357,28 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
         raise ValueError(f"only must name families among {families}; got {only}.")
     rows = []
     bar = tqdm(entries, disable=not progress, unit="method")
-    for entry in bar:
-        bar.set_description(entry.method)
-        pipe, grid = entry.build(quick)
-        start = time.perf_counter()
-        if entry.domains:
-            search = _domain_search(entry, pipe, grid, cv, n_jobs)
-        else:
-            X, y = entry.load()
-            search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs).fit(X, y)
-        rows.append(
-            dict(
-                family=entry.family,
-                method=entry.method,
-                dataset=entry.dataset,
-                cv_score=search.best_score_,
-                best_params=search.best_params_,
-                fit_seconds=time.perf_counter() - start,
+    with warnings.catch_warnings():
+        # the sequence entries cut long paragraphs at max_len on purpose
+        warnings.filterwarnings("ignore", r".*were truncated", UserWarning)
+        for entry in bar:
+            bar.set_description(entry.method)
+            pipe, grid = entry.build(quick)
+            start = time.perf_counter()
+            if entry.domains:
+                search = _domain_search(entry, pipe, grid, cv, n_jobs)
+            else:
+                X, y = entry.load()
+                search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs).fit(X, y)
+            rows.append(
+                dict(
+                    family=entry.family,
+                    method=entry.method,
+                    dataset=entry.dataset,
+                    cv_score=search.best_score_,
+                    best_params=search.best_params_,
+                    fit_seconds=time.perf_counter() - start,
+                )
             )
-        )
     return rows
 
 

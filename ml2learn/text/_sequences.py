@@ -37,7 +37,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Tokens seen fewer times than this become ``<UNK>``.
     max_len : int, default=None
         Length of the rows; None takes the longest training sequence. Longer
-        sequences are truncated (with one warning per call).
+        sequences are truncated (the first time with a warning).
     truncation : {"right", "left"}, default="right"
         Which end is cut from a long sequence.
     padding : {"right", "left"}, default="right"
@@ -136,6 +136,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         sequences = self._tokenize(X)
         if not sequences:
             raise ValueError("X holds no text; SequenceEncoder needs at least one.")
+        self._warned_truncation = False
         counts = Counter(token for tokens in sequences for token in tokens)
         specials = [PAD, UNK, BOS, EOS]
         kept = [
@@ -181,7 +182,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 out[row, : len(ids)] = ids
             elif ids:
                 out[row, -len(ids) :] = ids
-        if truncated:
+        if truncated and not getattr(self, "_warned_truncation", False):
+            self._warned_truncation = True  # once per fitted encoder
             warnings.warn(
                 f"{truncated} text(s) longer than max_len_={self.max_len_} tokens "
                 f"were truncated on the {self.truncation}.",
