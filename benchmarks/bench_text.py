@@ -6,14 +6,10 @@ install bible-kjv-text``); otherwise scikit-learn's data-set descriptions
 repeated to 40,000 sentences.
 """
 
-import re
-import shutil
-import subprocess
-
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer as SklearnTfidf
 
-from ml2learn.datasets import load_dataset_descriptions
+from ml2learn.datasets import load_dataset_descriptions, load_kjv_verses
 from ml2learn.text import TfidfVectorizer
 
 from ._common import Result, time_fit
@@ -21,18 +17,12 @@ from ._common import Result, time_fit
 
 def load_corpus(quick=False):
     """Verses of the KJV Bible, or a fallback corpus; and its name."""
-    if shutil.which("bible"):
-        out = subprocess.run(
-            ["bible", "-f", "Gen1:1-Rev22:21"], capture_output=True, text=True
-        ).stdout
-        # each line is "Ge1:1 In the beginning ...": drop the reference
-        verses = [
-            re.sub(r"^\S*\d+:\d+\s+", "", line)
-            for line in out.splitlines()
-            if line.strip()
-        ]
-        if len(verses) > 30000:
-            return (verses[:5000] if quick else verses), "KJV Bible verses"
+    try:
+        verses = load_kjv_verses()
+    except OSError:
+        verses = []
+    if len(verses) > 30000:
+        return (verses[:5000] if quick else verses), "KJV Bible verses"
     sentences = load_dataset_descriptions().data
     n = 5000 if quick else 40000
     repeated = [sentences[i % len(sentences)] for i in range(n)]
