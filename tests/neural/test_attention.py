@@ -129,3 +129,35 @@ def test_padding_never_changes_the_real_positions(norm):
         decoder(sequence, padded_memory, causal_mask(4), memory_mask),
         decoder(sequence, memory, causal_mask(4)),
     )
+
+
+def test_alignment_scores_dot_general_concat():
+    from ml2learn.neural.modules import AlignmentScore
+
+    decoder = torch.tensor([[10.0, 5.0, 10.0]], dtype=torch.float64)
+    encoder = torch.tensor(
+        [[[0, 1, 1], [5, 0, 1], [1, 1, 0], [0, 5, 1]]], dtype=torch.float64
+    )
+    scores, weights, context = AlignmentScore("dot", 3, 3)(decoder, encoder)
+    assert scores.tolist() == [[15.0, 60.0, 15.0, 35.0]]  # the notes' example
+    torch.testing.assert_close(
+        context, torch.tensor([[5.0, 0, 1]], dtype=torch.float64)
+    )
+    general = AlignmentScore("general", 3, 3).double()
+    with torch.no_grad():
+        general.W.weight.copy_(torch.eye(3))
+    torch.testing.assert_close(general(decoder, encoder)[0], scores)  # W = I is dot
+    concat = AlignmentScore("concat", 3, 3, attention_size=4).double()
+    s, w, c = concat(decoder, encoder)
+    W1, W2, v = concat.W1.weight, concat.W2.weight, concat.v.weight[0]
+    expected = torch.stack(
+        [v @ torch.tanh(W1 @ decoder[0] + W2 @ encoder[0, i]) for i in range(4)]
+    )
+    torch.testing.assert_close(s[0], expected)
+    torch.testing.assert_close(w.sum(), torch.tensor(1.0, dtype=torch.float64))
+    masked = AlignmentScore("dot", 3, 3)(
+        decoder, encoder, mask=torch.tensor([[False, True, False, False]])
+    )[1]
+    assert masked[0, 1] == 0 and masked[0, 3] > 0.99  # 35 beats 15 once 60 is masked
+    with pytest.raises(ValueError, match="one width"):
+        AlignmentScore("dot", 3, 4)

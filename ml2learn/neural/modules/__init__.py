@@ -1,6 +1,7 @@
 """Torch modules of ml2learn's neural estimators (no training code here)."""
 
 from ._attention import (
+    AlignmentScore,
     AttentionResult,
     DecoderBlock,
     EncoderBlock,
@@ -19,6 +20,7 @@ from ._transformer import TransformerEncoderNetwork
 
 __all__ = [
     "CNN",
+    "AlignmentScore",
     "AttentionResult",
     "ConvBlock",
     "DecoderBlock",

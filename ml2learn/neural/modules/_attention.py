@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 __all__ = [
+    "AlignmentScore",
     "AttentionResult",
     "DecoderBlock",
     "EncoderBlock",
@@ -401,3 +402,89 @@ def padding_mask(lengths, max_len):
     """
     positions = torch.arange(max_len, device=lengths.device)
     return (positions[None, :] >= lengths[:, None])[:, None, None, :]
+
+
+class AlignmentScore(nn.Module):
+    """The seq2seq alignment scores of Luong (dot, general) and Bahdanau
+    (concat) between a decoder state and every encoder state, with the
+    softmax weights and the context vector.
+
+    - ``"dot"``: ``score(h_t, h_s) = h_t^T h_s``;
+    - ``"general"``: ``h_t^T W_a h_s``;
+    - ``"concat"``: ``v_a^T tanh(W_1 h_t + W_2 h_s)``.
+
+    Parameters
+    ----------
+    method : {"dot", "general", "concat"}
+        The score.
+    decoder_size : int
+        Width of the decoder state ``h_t``.
+    encoder_size : int
+        Width of the encoder states ``h_s`` (equal to ``decoder_size`` for
+        ``"dot"``).
+    attention_size : int, default=None
+        Width of the ``"concat"`` hidden layer (``decoder_size`` when None).
+
+    References
+    ----------
+    .. [1] M.-T. Luong, H. Pham and C. D. Manning, "Effective approaches to
+       attention-based neural machine translation", EMNLP 2015.
+    .. [2] D. Bahdanau, K. Cho and Y. Bengio, "Neural machine translation by
+       jointly learning to align and translate", ICLR 2015.
+    """
+
+    def __init__(self, method, decoder_size, encoder_size, attention_size=None):
+        super().__init__()
+        if method not in ("dot", "general", "concat"):
+            raise ValueError(
+                f"method must be 'dot', 'general' or 'concat'; got {method!r}."
+            )
+        if method == "dot" and decoder_size != encoder_size:
+            raise ValueError(
+                "dot attention needs decoder and encoder states of one width; "
+                f"got {decoder_size} and {encoder_size}."
+            )
+        self.method = method
+        if method == "general":
+            self.W = nn.Linear(encoder_size, decoder_size, bias=False)
+        elif method == "concat":
+            size = attention_size or decoder_size
+            self.W1 = nn.Linear(decoder_size, size, bias=False)
+            self.W2 = nn.Linear(encoder_size, size, bias=False)
+            self.v = nn.Linear(size, 1, bias=False)
+
+    def forward(self, decoder_state, encoder_states, mask=None):
+        """Scores, weights and context.
+
+        Parameters
+        ----------
+        decoder_state : tensor of shape (B, D_dec)
+            ``h_t``.
+        encoder_states : tensor of shape (B, S, D_enc)
+            ``h_s`` for every source position.
+        mask : bool tensor of shape (B, S), default=None
+            True at padded source positions (they get no weight).
+
+        Returns
+        -------
+        scores : tensor of shape (B, S)
+            ``score(h_t, h_s)``.
+        weights : tensor of shape (B, S)
+            ``softmax`` of the scores.
+        context : tensor of shape (B, D_enc)
+            ``sum_s weights_s h_s``.
+        """
+        if self.method == "dot":
+            scores = torch.einsum("bd,bsd->bs", decoder_state, encoder_states)
+        elif self.method == "general":
+            scores = torch.einsum("bd,bsd->bs", decoder_state, self.W(encoder_states))
+        else:
+            hidden = torch.tanh(
+                self.W1(decoder_state)[:, None, :] + self.W2(encoder_states)
+            )
+            scores = self.v(hidden).squeeze(-1)
+        if mask is not None:
+            scores = scores.masked_fill(mask, float("-inf"))
+        weights = torch.nan_to_num(torch.softmax(scores, dim=-1), nan=0.0)
+        context = torch.einsum("bs,bsd->bd", weights, encoder_states)
+        return scores, weights, context
