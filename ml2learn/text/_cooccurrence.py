@@ -136,12 +136,15 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         for document in X:
             yield self._tokens(document)
 
-    @staticmethod
-    def _reiterable(X):
-        """``X`` itself when it can be iterated again, else a list of it."""
-        if isinstance(X, str) or iter(X) is not X:
-            return X
-        return list(X)
+    def _reiterable(self, X):
+        """A corpus that can be read more than once: an in-memory corpus (or a
+        one-shot iterator) as token lists, tokenised once; any other
+        re-iterable as it is (a stream, tokenised on every pass)."""
+        if isinstance(X, str):
+            raise ValueError("X must be an iterable of documents; got one string.")
+        if isinstance(X, (list, tuple)) or iter(X) is X:
+            return self._sentences(X)
+        return X
 
     def _build_vocabulary(self, sentences):
         """Words seen at least ``min_count`` times, most frequent first (ties
