@@ -1,6 +1,7 @@
 """Small embedded data: the notes' worked examples, offline text and
 domain-shift makers."""
 
+from ._dates import date_in_words, make_dates
 from ._domain_shift import make_domain_shift
 from ._relations import (
     load_kjv_verses,
@@ -11,6 +12,7 @@ from ._text import load_dataset_descriptions, load_sklearn_docstrings
 from ._worked_examples import load_adaboost_rounds_example, load_ml2_marks
 
 __all__ = [
+    "date_in_words",
     "load_adaboost_rounds_example",
     "load_dataset_descriptions",
     "load_kjv_verses",
@@ -18,5 +20,6 @@ __all__ = [
     "load_kjv_word_vectors",
     "load_ml2_marks",
     "load_sklearn_docstrings",
+    "make_dates",
     "make_domain_shift",
 ]

@@ -5,6 +5,7 @@ from ._language_model import RNNLanguageModel, TransformerLanguageModel
 from ._mlp import MLPClassifier, MLPRegressor
 from ._rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 from ._schedules import learning_rate_at, schedule_factor
+from ._seq2seq import Seq2SeqTranslator
 from ._transformer import TransformerClassifier, TransformerRegressor
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "RNNClassifier",
     "RNNLanguageModel",
     "RNNRegressor",
+    "Seq2SeqTranslator",
     "TransformerClassifier",
     "TransformerLanguageModel",
     "TransformerRegressor",

@@ -20,7 +20,11 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn import all_estimators
-from ml2learn.neural import RNNLanguageModel, TransformerLanguageModel
+from ml2learn.neural import (
+    RNNLanguageModel,
+    Seq2SeqTranslator,
+    TransformerLanguageModel,
+)
 from ml2learn.text import (
     BPETokenizer,
     CooccurrenceEmbedding,
@@ -83,6 +87,12 @@ PIPELINES = {
         ),
         {"positions": ["sinusoidal", "learned"]},
     ),
+    "Seq2SeqTranslator": (
+        lambda: Seq2SeqTranslator(
+            hidden_size=16, embedding_dim=8, learning_rate=0.02, random_state=0
+        ),
+        {"attention": ["dot", None]},
+    ),
     "TextPreprocessor": (
         lambda: make_pipeline(
             TextPreprocessor(output="text", stop_words="english"),
@@ -117,12 +127,29 @@ def _make(cls):
     return estimator
 
 
+def _targets(docs):
+    """Target texts for a text-to-text estimator: the words backwards."""
+    return [" ".join(reversed(str(doc).split())) for doc in docs]
+
+
+def _supervised(estimator):
+    return estimator.__sklearn_tags__().target_tags.required
+
+
+def _fit(estimator, docs):
+    if _supervised(estimator):
+        return estimator.fit(docs, _targets(docs))
+    return estimator.fit(docs)
+
+
 def _output(estimator, X):
-    """What a fitted text estimator makes of documents: ``transform`` or,
-    for language models, ``score_samples``."""
+    """What a fitted text estimator makes of documents: ``transform``,
+    ``score_samples`` for language models, ``predict`` for translators."""
     if hasattr(estimator, "transform"):
         return estimator.transform(X)
-    return estimator.score_samples(X)
+    if hasattr(estimator, "score_samples"):
+        return estimator.score_samples(X)
+    return estimator.predict(X)
 
 
 def _dense(X):
@@ -144,7 +171,9 @@ def _assert_same(a, b):
 
 def _assert_finite(out, n_documents):
     assert len(out) == n_documents
-    if not isinstance(out, list):
+    if isinstance(out, np.ndarray) and out.dtype == object:
+        assert all(isinstance(text, str) for text in out)
+    elif not isinstance(out, list):
         assert np.all(np.isfinite(out))
 
 
@@ -163,19 +192,25 @@ def test_clone_and_params(name, cls):
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pickle_round_trip_and_idempotent_fit(name, cls):
-    fitted = _make(cls).fit(DOCS)
+    fitted = _fit(_make(cls), DOCS)
     first = _output(fitted, DOCS)
     restored = pickle.loads(pickle.dumps(fitted))
     _assert_same(_output(restored, DOCS), first)
-    _assert_same(_output(_make(cls).fit(DOCS), DOCS), first)
-    _assert_same(_output(fitted.fit(DOCS), DOCS), first)
+    _assert_same(_output(_fit(_make(cls), DOCS), DOCS), first)
+    _assert_same(_output(_fit(fitted, DOCS), DOCS), first)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_input_not_mutated(name, cls):
     docs = copy.deepcopy(DOCS)
-    _output(_make(cls).fit(docs), docs)
-    assert docs == DOCS
+    targets = _targets(DOCS)
+    estimator = _make(cls)
+    if _supervised(estimator):
+        estimator.fit(docs, targets)
+    else:
+        estimator.fit(docs)
+    _output(estimator, docs)
+    assert docs == DOCS and targets == _targets(DOCS)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
@@ -187,8 +222,8 @@ def test_not_fitted(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_empty_and_stopword_only_corpora(name, cls):
     with pytest.raises(ValueError):
-        cls().fit([])
-    fitted = cls().fit(DOCS)
+        cls().fit([], []) if _supervised(cls()) else cls().fit([])
+    fitted = _fit(cls(), DOCS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "no known word"
         _assert_finite(_dense(_output(fitted, ["", "zzz qqq"])), 2)
@@ -197,20 +232,27 @@ def test_empty_and_stopword_only_corpora(name, cls):
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_non_string_items_are_rejected(name, cls):
     with pytest.raises((TypeError, ValueError, AttributeError)):
-        cls().fit([1, 2, 3])
+        _fit(cls(), [1, 2, 3])
     with pytest.raises(ValueError):
-        cls().fit("a single string")
+        _fit(cls(), "a single string")
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_unicode(name, cls):
     docs = ["café crème brûlée", "naïve façade", "日本語 テキスト", "emoji 🙂 text"]
-    _assert_finite(_dense(_output(_make(cls).fit(docs), docs)), 4)
+    _assert_finite(_dense(_output(_fit(_make(cls), docs), docs)), 4)
 
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_pipeline_grid_search_parallel(name, cls):
     make, grid = PIPELINES[name]
+    if _supervised(cls()):
+        # a translator is scored by its exact-match accuracy
+        search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS, _targets(DOCS))
+        assert search.best_score_ > 0.5
+        assert search.predict(DOCS).shape == (len(DOCS),)
+        assert search.score(DOCS, _targets(DOCS)) > 0.5
+        return
     if not hasattr(cls, "transform"):
         # a language model is scored by its own mean log-likelihood
         search = GridSearchCV(make(), grid, cv=3, n_jobs=2).fit(DOCS)

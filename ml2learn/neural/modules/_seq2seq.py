@@ -1,0 +1,395 @@
+"""Encoder-decoder networks for sequence-to-sequence learning: a recurrent
+one with Luong's global attention (notes, lines 4141-4510) and the
+transformer's (Vaswani et al., 2017).
+
+Both read flat inputs ``(B, S + T)``: ``S`` source ids then ``T`` target ids
+``<BOS> w_1 .. w_n <EOS>`` (0 is padding, always on the right), and return
+the logits ``(B, T - 1, V)`` of every next target token, teacher-forced.
+For decoding they share one step interface, used by greedy and beam search:
+``encode(source) -> (memory, state)``, ``step(previous, state, memory) ->
+(logits, state, weights)`` and ``reorder(state, rows)``.
+"""
+
+from collections import namedtuple
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ._attention import (
+    AlignmentScore,
+    DecoderBlock,
+    EncoderBlock,
+    PositionalEncoding,
+    causal_mask,
+    padding_mask,
+)
+from ._rnn import CELLS
+
+__all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
+
+Memory = namedtuple("Memory", ["states", "mask"])
+Memory.__doc__ = """The encoder's output: ``states`` (B, S, D) and ``mask``
+(B, S), True at padded source positions."""
+
+BOS, EOS = 2, 3
+
+
+def _source_lengths(source):
+    """Real lengths, at least 1: an empty source is read as one padding
+    step, so no query ever attends over nothing."""
+    return (source != 0).sum(1).clamp_min(1)
+
+
+def _split_input(x, source_len):
+    ids = x.round().long()
+    return ids[:, :source_len], ids[:, source_len:]
+
+
+class RecurrentSeq2Seq(nn.Module):
+    """An RNN encoder and an RNN decoder, with or without attention.
+
+    The decoder is Luong et al.'s: at step ``t`` the recurrent state ``h_t``
+    scores every encoder state, ``alpha_ts = softmax_s score(h_t, h_s)``,
+    the context is ``c_t = sum_s alpha_ts h_s``, the attention vector
+    ``a_t = tanh(W_c [c_t; h_t])`` and the output ``softmax(W_a a_t)``; the
+    attention vector is fed to the next step's input ("input feeding").
+    Without attention the output is ``softmax(W_hy h_t)``, the plain
+    encoder-decoder of Sutskever et al. (2014). The decoder starts from the
+    encoder's final state either way.
+
+    Parameters
+    ----------
+    source_vocab, target_vocab : int
+        Number of source and target token ids.
+    source_len : int
+        ``S``, the padded source length.
+    embedding_dim : int
+        Width of the token embeddings.
+    hidden_size : int
+        Width of the recurrent states.
+    num_layers : int
+        Stacked layers in the encoder and in the decoder.
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell.
+    attention : {"dot", "general", "concat"} or None
+        The score (see :class:`AlignmentScore`); None for no attention.
+    dropout : float
+        Dropout on embeddings, between layers and before the output layer.
+    teacher_forcing_ratio : float
+        In training, the probability that a step reads the true previous
+        token rather than the model's own prediction (scheduled sampling,
+        per sequence and step).
+    """
+
+    def __init__(
+        self,
+        source_vocab,
+        target_vocab,
+        source_len,
+        embedding_dim,
+        hidden_size,
+        num_layers,
+        cell,
+        attention,
+        dropout,
+        teacher_forcing_ratio=1.0,
+    ):
+        super().__init__()
+        self.source_len = source_len
+        self.cell = cell
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.source_embedding = nn.Embedding(source_vocab, embedding_dim, padding_idx=0)
+        self.target_embedding = nn.Embedding(target_vocab, embedding_dim, padding_idx=0)
+        between = dropout if num_layers > 1 else 0.0
+        self.encoder = CELLS[cell](
+            embedding_dim, hidden_size, num_layers, batch_first=True, dropout=between
+        )
+        feed = hidden_size if attention is not None else 0
+        self.decoder = CELLS[cell](
+            embedding_dim + feed,
+            hidden_size,
+            num_layers,
+            batch_first=True,
+            dropout=between,
+        )
+        self.alignment = None
+        self.combine = None
+        if attention is not None:
+            self.alignment = AlignmentScore(attention, hidden_size, hidden_size)
+            self.combine = nn.Linear(2 * hidden_size, hidden_size, bias=False)  # W_c
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(hidden_size, target_vocab)
+
+    def encode(self, source):
+        """The encoder states and the decoder's first state."""
+        lengths = _source_lengths(source)
+        packed = pack_padded_sequence(
+            self.dropout(self.source_embedding(source)),
+            lengths.cpu(),
+            batch_first=True,
+            enforce_sorted=False,
+        )
+        states, final = self.encoder(packed)
+        states, _ = pad_packed_sequence(
+            states, batch_first=True, total_length=source.shape[1]
+        )
+        positions = torch.arange(source.shape[1], device=source.device)
+        memory = Memory(states, positions[None, :] >= lengths[:, None])
+        feed = None
+        if self.alignment is not None:
+            feed = states.new_zeros(len(source), states.shape[-1])
+        return memory, (final, feed)
+
+    def step(self, previous, state, memory):
+        """One decoder step from the previous tokens ``(B,)``: the logits
+        ``(B, V)``, the next state and the attention weights ``(B, S)``
+        (None without attention)."""
+        hidden, feed = state
+        inputs = self.dropout(self.target_embedding(previous))
+        if feed is not None:
+            inputs = torch.cat([inputs, feed], dim=1)
+        outputs, hidden = self.decoder(inputs[:, None, :], hidden)
+        h = outputs[:, 0]
+        weights = None
+        if self.alignment is not None:
+            _, weights, context = self.alignment(h, memory.states, memory.mask)
+            h = torch.tanh(self.combine(torch.cat([context, h], dim=1)))
+        return (
+            self.output(self.dropout(h)),
+            (hidden, h if feed is not None else None),
+            weights,
+        )
+
+    def reorder(self, state, rows):
+        """The state of the rows ``rows`` (beam search keeps the best)."""
+        hidden, feed = state
+        if isinstance(hidden, tuple):  # LSTM: (h, c)
+            hidden = tuple(h[:, rows] for h in hidden)
+        else:
+            hidden = hidden[:, rows]
+        return hidden, None if feed is None else feed[rows]
+
+    def forward(self, x):  # (B, S + T) -> (B, T - 1, V)
+        source, target = _split_input(x, self.source_len)
+        memory, state = self.encode(source)
+        n_steps = int((target != 0).sum(1).max()) - 1
+        previous = target[:, 0]
+        logits = []
+        for t in range(n_steps):
+            step_logits, state, _ = self.step(previous, state, memory)
+            logits.append(step_logits)
+            previous = target[:, t + 1]
+            if self.training and self.teacher_forcing_ratio < 1:
+                own = step_logits.argmax(dim=1)
+                truth = torch.rand(len(own), device=own.device)
+                previous = torch.where(
+                    truth < self.teacher_forcing_ratio, previous, own
+                )
+        logits = torch.stack(logits, dim=1)
+        missing = target.shape[1] - 1 - n_steps  # steps where every row is padding
+        return nn.functional.pad(logits, (0, 0, 0, missing))
+
+    def freezable_blocks(self):
+        """``(name, module)`` of the layers in order, input side first."""
+        blocks = [
+            ("source_embedding", self.source_embedding),
+            ("encoder", self.encoder),
+            ("target_embedding", self.target_embedding),
+            ("decoder", self.decoder),
+        ]
+        if self.alignment is not None:
+            blocks += [("alignment", self.alignment), ("combine", self.combine)]
+        return blocks + [("output", self.output)]
+
+
+class TransformerSeq2Seq(nn.Module):
+    """The transformer encoder-decoder: self-attention blocks over the
+    source, and decoder blocks with masked self-attention, attention over
+    the encoder's output ("encoder-decoder attention") and feed-forward
+    layers; pre-norm add & norm and a final layer norm on both sides.
+
+    Parameters
+    ----------
+    source_vocab, target_vocab : int
+        Number of source and target token ids.
+    source_len, target_len : int
+        ``S`` and ``T``, the padded lengths.
+    d_model : int
+        Width.
+    n_heads : int
+        Attention heads.
+    num_layers : int
+        Blocks in the encoder and in the decoder.
+    d_ff : int
+        Width of the feed-forward layers.
+    dropout : float
+        Dropout.
+    positions : {"sinusoidal", "learned"}, default="sinusoidal"
+        The positional encoding.
+    """
+
+    def __init__(
+        self,
+        source_vocab,
+        target_vocab,
+        source_len,
+        target_len,
+        d_model,
+        n_heads,
+        num_layers,
+        d_ff,
+        dropout,
+        positions="sinusoidal",
+    ):
+        super().__init__()
+        self.source_len = source_len
+        learned = positions == "learned"
+        self.source_embedding = nn.Embedding(source_vocab, d_model, padding_idx=0)
+        self.target_embedding = nn.Embedding(target_vocab, d_model, padding_idx=0)
+        self.source_positions = PositionalEncoding(
+            d_model, source_len, learned, dropout
+        )
+        self.target_positions = PositionalEncoding(
+            d_model, target_len, learned, dropout
+        )
+        self.encoder_blocks = nn.ModuleList(
+            EncoderBlock(d_model, n_heads, d_ff, dropout) for _ in range(num_layers)
+        )
+        self.decoder_blocks = nn.ModuleList(
+            DecoderBlock(d_model, n_heads, d_ff, dropout) for _ in range(num_layers)
+        )
+        self.encoder_norm = nn.LayerNorm(d_model)
+        self.decoder_norm = nn.LayerNorm(d_model)
+        self.output = nn.Linear(d_model, target_vocab)
+
+    def encode(self, source):
+        """The encoder's output and an empty target prefix as the state."""
+        lengths = _source_lengths(source)
+        mask = padding_mask(lengths, source.shape[1])  # (B, 1, 1, S)
+        hidden = self.source_positions(self.source_embedding(source))
+        for block in self.encoder_blocks:
+            hidden = block(hidden, mask)
+        memory = Memory(self.encoder_norm(hidden), mask[:, 0, 0])
+        return memory, source.new_zeros(len(source), 0)
+
+    def decode(self, prefix, memory):
+        """Logits ``(B, L, V)`` of the token after every prefix position."""
+        hidden = self.target_positions(self.target_embedding(prefix))
+        self_mask = causal_mask(prefix.shape[1], device=prefix.device)
+        memory_mask = memory.mask[:, None, None, :]
+        for block in self.decoder_blocks:
+            hidden = block(hidden, memory.states, self_mask, memory_mask)
+        return self.output(self.decoder_norm(hidden))
+
+    def cross_attention(self):
+        """The last decoder block's encoder-decoder attention of the last
+        forward pass, averaged over heads: ``(B, L, S)``."""
+        return self.decoder_blocks[-1].cross_attention.last_weights.mean(dim=1)
+
+    def step(self, previous, state, memory):
+        """The logits after ``state + [previous]`` (the decoder reruns the
+        whole prefix), the longer prefix and the attention weights."""
+        prefix = torch.cat([state, previous[:, None]], dim=1)
+        logits = self.decode(prefix, memory)[:, -1]
+        return logits, prefix, self.cross_attention()[:, -1]
+
+    def reorder(self, state, rows):
+        """The prefixes of the rows ``rows``."""
+        return state[rows]
+
+    def forward(self, x):  # (B, S + T) -> (B, T - 1, V)
+        source, target = _split_input(x, self.source_len)
+        memory, _ = self.encode(source)
+        return self.decode(target[:, :-1], memory)
+
+    def freezable_blocks(self):
+        """``(name, module)`` of the layers in order, input side first."""
+        return [
+            ("source_embedding", self.source_embedding),
+            *((f"encoder_blocks.{i}", b) for i, b in enumerate(self.encoder_blocks)),
+            ("target_embedding", self.target_embedding),
+            *((f"decoder_blocks.{i}", b) for i, b in enumerate(self.decoder_blocks)),
+            ("output", self.output),
+        ]
+
+
+def _repeat_memory(memory, k):
+    return Memory(
+        memory.states.repeat_interleave(k, dim=0),
+        memory.mask.repeat_interleave(k, dim=0),
+    )
+
+
+def beam_search(model, source, beam_width=1, max_steps=20, length_penalty=0.0):
+    """Decode a batch of sources with beam search (greedy when
+    ``beam_width=1``).
+
+    Every step extends each of the ``beam_width`` best prefixes of a source
+    by every token and keeps the ``beam_width`` best by total
+    log-probability ``sum_t log p(y_t | y_<t, x)``; a prefix that has
+    emitted ``<EOS>`` is complete and keeps its score. At the end the
+    hypotheses are ranked by ``log p / length^length_penalty`` (Wu et al.'s
+    length normalisation; 0 ranks by the log-probability itself).
+
+    Parameters
+    ----------
+    model : RecurrentSeq2Seq or TransformerSeq2Seq
+        A network with ``encode``, ``step`` and ``reorder``.
+    source : long tensor of shape (B, S)
+        Source ids (0 is padding, on the right).
+    beam_width : int, default=1
+        Hypotheses kept per source.
+    max_steps : int, default=20
+        Most tokens produced, ``<EOS>`` included.
+    length_penalty : float, default=0.0
+        The exponent of the length normalisation.
+
+    Returns
+    -------
+    tokens : long tensor of shape (B, L)
+        The best hypothesis of each source, ending in ``<EOS>`` (id 3) then
+        padding (0) unless it ran out of steps (``L <= max_steps``).
+    log_probability : tensor of shape (B,)
+        Its total log-probability.
+    weights : tensor of shape (B, L, S) or None
+        Its attention weights at every step (None without attention).
+    """
+    B, K = len(source), beam_width
+    memory, state = model.encode(source)
+    memory = _repeat_memory(memory, K)
+    state = model.reorder(state, torch.arange(B).repeat_interleave(K))
+    scores = torch.full((B, K), float("-inf"), dtype=memory.states.dtype)
+    scores[:, 0] = 0.0  # at first, only one hypothesis per source
+    previous = torch.full((B * K,), BOS, dtype=torch.long)
+    tokens = torch.zeros((B * K, 0), dtype=torch.long)
+    done = torch.zeros(B * K, dtype=torch.bool)
+    lengths = torch.zeros(B * K, dtype=memory.states.dtype)
+    history = []
+    for _ in range(max_steps):
+        logits, state, weights = model.step(previous, state, memory)
+        log_p = torch.log_softmax(logits, dim=-1)
+        log_p[:, 0] = float("-inf")  # never padding or a new <BOS>
+        log_p[:, BOS] = float("-inf")
+        # a complete hypothesis continues with padding only, at no cost
+        log_p[done] = float("-inf")
+        log_p[done, 0] = 0.0
+        V = log_p.shape[1]
+        candidates = (scores.reshape(-1, 1) + log_p).reshape(B, K * V)
+        scores, index = candidates.topk(K, dim=1)
+        rows = (torch.arange(B)[:, None] * K + index // V).reshape(-1)
+        chosen = (index % V).reshape(-1)
+        lengths = lengths[rows] + (~done[rows]).to(lengths.dtype)
+        done = done[rows] | (chosen == EOS)
+        tokens = torch.cat([tokens[rows], chosen[:, None]], dim=1)
+        state = model.reorder(state, rows)
+        if weights is not None:
+            history = [w[rows] for w in history] + [weights[rows]]
+        previous = chosen
+        if bool(done.all()):
+            break
+    ranked = scores.reshape(-1) / lengths.clamp_min(1) ** length_penalty
+    best = ranked.reshape(B, K).argmax(dim=1) + torch.arange(B) * K
+    tokens = tokens[best]
+    weights = torch.stack(history, dim=1)[best] if history else None
+    return tokens, scores.reshape(-1)[best], weights
