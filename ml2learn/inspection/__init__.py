@@ -1,7 +1,8 @@
 """Inspection of fitted estimators: activation maps, filters, saliency,
 activation maximisation, CAM and Grad-CAM of CNNs; 2-D pictures of word
-vectors."""
+vectors; the alignment matrix of a translation."""
 
+from ._alignment import plot_alignment
 from ._cnn_maps import (
     activation_maps,
     activation_maximization,
@@ -19,6 +20,7 @@ __all__ = [
     "class_activation_map",
     "grad_cam",
     "layer_filters",
+    "plot_alignment",
     "plot_embeddings",
     "plot_heatmaps",
     "project_embeddings",

@@ -6,6 +6,7 @@ from ._mlp import MLPClassifier, MLPRegressor
 from ._rnn import LSTMClassifier, LSTMRegressor, RNNClassifier, RNNRegressor
 from ._schedules import learning_rate_at, schedule_factor
 from ._seq2seq import Seq2SeqTranslator
+from ._tagger import RNNTagger
 from ._transformer import TransformerClassifier, TransformerRegressor
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "RNNClassifier",
     "RNNLanguageModel",
     "RNNRegressor",
+    "RNNTagger",
     "Seq2SeqTranslator",
     "TransformerClassifier",
     "TransformerLanguageModel",

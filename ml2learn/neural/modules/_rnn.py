@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["RecurrentNetwork", "right_align"]
+__all__ = ["RecurrentNetwork", "RecurrentTagger", "right_align"]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -143,3 +143,24 @@ class RecurrentNetwork(nn.Module):
         if self.embedding is not None:
             blocks.insert(0, ("embedding", self.embedding))
         return blocks
+
+
+class RecurrentTagger(RecurrentNetwork):
+    """A recurrent network with a linear layer at every step: logits
+    ``(B, T, n_outputs)``, one row per input position (the outputs of
+    left-padded token rows are put back at their tokens' positions).
+
+    Parameters are those of :class:`RecurrentNetwork` (``pooling`` unused).
+    """
+
+    def forward(self, x):  # (B, T * F) -> (B, T, n_outputs)
+        outputs, _, _ = self.encode(x)
+        logits = self.output(self.dropout(outputs))
+        if self.embedding is not None:
+            # encode read the tokens moved to the front: send each back
+            padding = (x.round() == 0).to(torch.int8)
+            origin = torch.sort(padding, dim=1, stable=True).indices
+            logits = torch.zeros_like(logits).scatter(
+                1, origin[..., None].expand_as(logits), logits
+            )
+        return logits
