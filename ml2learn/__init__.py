@@ -6,9 +6,13 @@ Subpackages
 ensemble
     AdaBoost (with a fast decision stump) and gradient boosting.
 neural
-    MLP, CNN, RNN/LSTM/GRU, transformers and language models (skorch).
+    MLP, CNN, RNN/LSTM/GRU, taggers, transformers, language models and
+    seq2seq translators (skorch).
+generative
+    GAN and DCGAN, unconditional or conditional.
 inspection
-    Activation maps, saliency, CAM, Grad-CAM; pictures of word vectors.
+    Activation maps, saliency, CAM, Grad-CAM; pictures of word vectors and
+    of attention alignments.
 text
     Preprocessing, TF-IDF, BPE, sequences of ids, word embeddings.
 adaptation

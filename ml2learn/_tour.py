@@ -174,8 +174,8 @@ def _text_entries():
     from sklearn.linear_model import LogisticRegression, RidgeClassifier
     from sklearn.preprocessing import StandardScaler
 
-    from .datasets import load_sklearn_docstrings
-    from .neural import LSTMClassifier, TransformerClassifier
+    from .datasets import load_sklearn_docstrings, make_dates
+    from .neural import LSTMClassifier, Seq2SeqTranslator, TransformerClassifier
     from .text import SequenceEncoder, TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
@@ -240,6 +240,21 @@ def _text_entries():
             "transformerclassifier__pooling": ["mean"] if quick else ["cls", "mean"]
         }
 
+    def dates():
+        return make_dates(3000, random_state=0)
+
+    def translator(quick):
+        model = Seq2SeqTranslator(
+            target_tokenizer="char",
+            hidden_size=64,
+            embedding_dim=32,
+            learning_rate=5e-3,
+            batch_size=64,
+            max_epochs=6 if quick else 10,
+            random_state=0,
+        )
+        return model, {"attention": ["general"] if quick else [None, "general"]}
+
     return [
         TourEntry(
             "text",
@@ -268,6 +283,13 @@ def _text_entries():
             "sklearn docstrings (every 3rd)",
             docstrings_sample,
             transformer,
+        ),
+        TourEntry(
+            "sequence",
+            "Seq2SeqTranslator (LSTM; grid: attention none or general)",
+            "dates in words -> ISO (exact match)",
+            dates,
+            translator,
         ),
     ]
 

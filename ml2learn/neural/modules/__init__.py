@@ -15,7 +15,8 @@ from ._attention import (
 )
 from ._cnn import CNN, ConvBlock, ResidualBlock, conv_output_size
 from ._mlp import MLP, DenseBlock, make_activation
-from ._rnn import RecurrentNetwork
+from ._rnn import RecurrentNetwork, RecurrentTagger
+from ._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
 from ._transformer import TransformerEncoderNetwork
 
 __all__ = [
@@ -30,9 +31,13 @@ __all__ = [
     "MultiHeadAttention",
     "PositionalEncoding",
     "RecurrentNetwork",
+    "RecurrentSeq2Seq",
+    "RecurrentTagger",
     "ResidualBlock",
     "TransformerEncoderNetwork",
+    "TransformerSeq2Seq",
     "attention",
+    "beam_search",
     "causal_mask",
     "conv_output_size",
     "make_activation",

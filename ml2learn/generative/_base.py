@@ -1,0 +1,534 @@
+"""The base of the GAN estimators (notes, lines 4511-5305):
+``fit(X)`` (or ``fit(X, y)`` when conditional) trains a generator against a
+discriminator, ``sample`` draws new rows, and ``transform`` gives the
+discriminator's probability that rows are real.
+
+Training is skorch's loop with a GAN step: each mini-batch of real rows
+updates the discriminator once, and every ``d_steps`` batches the generator
+is updated once (Goodfellow et al.'s Algorithm 1).
+"""
+
+import warnings
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+from skorch.callbacks import Callback, ProgressBar
+from skorch.dataset import unpack_data
+
+from ..neural._base import OPTIMIZERS, _Net, _StopOnNonFiniteLoss, _TensorDataset
+from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils.validation import check_classification_targets_min2
+from ._losses import discriminator_loss, generator_loss
+
+__all__ = ["GANDiversityWarning"]
+
+_HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
+
+
+class GANDiversityWarning(UserWarning):
+    """The generator's samples are much less spread out than the data (mode
+    collapse)."""
+
+
+def _set_requires_grad(module, flag):
+    for p in module.parameters():
+        p.requires_grad_(flag)
+
+
+def _optimizer(name, params, lr, beta1, momentum):
+    if name == "adam" or name == "adamw":
+        return OPTIMIZERS[name](params, lr=lr, betas=(beta1, 0.999))
+    if name == "sgd":
+        return OPTIMIZERS[name](params, lr=lr, momentum=momentum)
+    return OPTIMIZERS[name](params, lr=lr)
+
+
+class _GANNet(_Net):
+    """The skorch net of a GAN: two optimizers and the alternating step."""
+
+    def __init__(self, *args, gan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gan = gan
+
+    def initialize(self):
+        super().initialize()
+        self.noise_rng_ = torch.Generator().manual_seed(self.shuffle_seed)
+        self.d_updates_ = 0
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        gan = self.gan
+        d_name = gan.discriminator_optimizer or gan.optimizer
+        d_lr = gan.discriminator_learning_rate or gan.learning_rate
+        self.optimizer_ = _optimizer(
+            gan.optimizer,
+            self.module_.generator.parameters(),
+            gan.learning_rate,
+            gan.beta1,
+            gan.momentum,
+        )
+        self.optimizer_discriminator_ = _optimizer(
+            d_name,
+            self.module_.discriminator.parameters(),
+            d_lr,
+            gan.beta1,
+            gan.momentum,
+        )
+        return self
+
+    def _noise(self, n):
+        z = torch.randn(n, self.module_.latent_dim, generator=self.noise_rng_)
+        return z.to(self.device)
+
+    def discriminator_step(self, real, labels):
+        """One update of the discriminator on real rows and as many
+        generated ones; the generator is not touched."""
+        module = self.module_
+        with torch.no_grad():
+            fake = module.generator(self._noise(len(real)), labels)
+        # real and generated rows pass separately (as in DCGAN: batch norm
+        # statistics of one kind at a time)
+        real_logits = module.discriminator(real, labels)
+        fake_logits = module.discriminator(fake, labels)
+        loss = discriminator_loss(real_logits, fake_logits, self.gan.label_smoothing)
+        self.optimizer_discriminator_.zero_grad()
+        loss.backward()
+        self.optimizer_discriminator_.step()
+        return loss.detach(), real_logits.detach(), fake_logits.detach()
+
+    def generator_step(self, n, labels):
+        """One update of the generator through a frozen discriminator."""
+        module = self.module_
+        _set_requires_grad(module.discriminator, False)
+        try:
+            fake_logits = module.discriminator(
+                module.generator(self._noise(n), labels), labels
+            )
+            loss = generator_loss(fake_logits, self.gan.generator_loss)
+            self.optimizer_.zero_grad()
+            loss.backward()
+            self.optimizer_.step()
+        finally:
+            _set_requires_grad(module.discriminator, True)
+        return loss.detach()
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        real, (labels, _) = unpack_data(batch)
+        real, labels = real.to(self.device), labels.to(self.device)
+        labels = labels if self.gan.conditional else None
+        d_loss, real_logits, fake_logits = self.discriminator_step(real, labels)
+        self.d_updates_ += 1
+        loss = d_loss
+        if self.d_updates_ % self.gan.d_steps == 0:
+            g_loss = self.generator_step(len(real), labels)
+            self.history.record_batch("g_loss", g_loss.item())
+            loss = loss + g_loss
+        self.history.record_batch("d_loss", d_loss.item())
+        self.history.record_batch("d_real", torch.sigmoid(real_logits).mean().item())
+        self.history.record_batch("d_fake", torch.sigmoid(fake_logits).mean().item())
+        return {"loss": loss, "y_pred": real_logits}
+
+
+class _EpochMeans(Callback):
+    """Records the epoch means of the batch losses and D outputs."""
+
+    def on_epoch_end(self, net, **kwargs):
+        batches = net.history[-1, "batches"]
+        for key in _HISTORY_KEYS:
+            values = [b[key] for b in batches if key in b]
+            net.history.record(key, float(np.mean(values)) if values else np.nan)
+
+
+class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Fitting, sampling and scoring shared by GAN and DCGAN."""
+
+    _parameter_constraints: dict = {
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "conditional": ["boolean"],
+        "label_dim": [Interval(Integral, 1, None, closed="left")],
+        "generator_loss": [StrOptions({"non_saturating", "minimax"})],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "d_steps": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "discriminator_optimizer": [StrOptions(set(OPTIMIZERS)), None],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            None,
+        ],
+        "beta1": [Interval(Real, 0, 1, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+    }
+
+    # -- subclasses ------------------------------------------------------------
+
+    @abstractmethod
+    def _build_module(self, n_classes):
+        """The GANModule for the fitted data shape."""
+
+    @abstractmethod
+    def _validate_X(self, X, reset):
+        """Validated rows, float32, shape (n, n_features_in_)."""
+
+    @abstractmethod
+    def _fit_scaling(self, X):
+        """Learn the map to the networks' scale."""
+
+    @abstractmethod
+    def _scale(self, X):
+        """Rows in the networks' scale and shape."""
+
+    @abstractmethod
+    def _unscale(self, samples):
+        """Generator outputs back to rows of ``X``'s scale."""
+
+    # -- fitting -----------------------------------------------------------------
+
+    def _device(self):
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' was asked for but CUDA is not available.")
+        return self.device
+
+    def _encode_labels(self, y, reset):
+        if not self.conditional:
+            return np.zeros(self._n_rows, dtype=np.int64)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__}(conditional=True) requires y to be "
+                "passed, but the target y is None."
+            )
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if len(y) != self._n_rows:
+            raise ValueError(f"y has {len(y)} labels for {self._n_rows} rows.")
+        if reset:
+            self.label_encoder_ = LabelEncoder().fit(y)
+            self.classes_ = self.label_encoder_.classes_
+            check_classification_targets_min2(self.classes_)
+            self.class_prior_ = np.bincount(
+                self.label_encoder_.transform(y), minlength=len(self.classes_)
+            ) / len(y)
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(f"y holds labels {unseen.tolist()} not seen in fit.")
+        return self.label_encoder_.transform(y).astype(np.int64)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the generator against the discriminator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Real rows (images: see the class docstring).
+        y : array-like of shape (n_samples,), default=None
+            Class labels, with ``conditional=True``; ignored otherwise.
+
+        Returns
+        -------
+        self : estimator
+            The fitted GAN.
+        """
+        continuing = self.warm_start and hasattr(self, "net_")
+        X = self._validate_X(X, reset=not continuing)
+        self._n_rows = len(X)
+        try:
+            labels = self._encode_labels(y, reset=not continuing)
+        finally:
+            del self._n_rows
+        if not continuing:
+            self._fit_scaling(X)
+        seed = int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        inputs = torch.from_numpy(np.ascontiguousarray(self._scale(X), np.float32))
+        dataset = _TensorDataset(inputs, torch.from_numpy(labels), None)
+        if not continuing:
+            torch.manual_seed(seed)
+            n_classes = len(self.classes_) if self.conditional else 0
+            self.net_ = self._make_net(self._build_module(n_classes), seed)
+            self.net_.initialize()
+        self.net_.set_params(batch_size=min(self.batch_size, len(X)))
+        self.net_.partial_fit(dataset)
+        self._record_history()
+        self._check_diversity(inputs, labels)
+        return self
+
+    def _make_net(self, module, seed):
+        callbacks = [
+            ("finite_loss", _StopOnNonFiniteLoss()),
+            ("epoch_means", _EpochMeans()),
+        ]
+        if self.verbose >= 2:
+            callbacks.append(("progress", ProgressBar()))
+        return _GANNet(
+            module,
+            criterion=torch.nn.BCEWithLogitsLoss,
+            optimizer=torch.optim.Adam,
+            lr=self.learning_rate,
+            max_epochs=self.max_epochs,
+            batch_size=-1,
+            train_split=None,
+            callbacks=callbacks,
+            verbose=int(self.verbose >= 1),
+            device=self._device(),
+            shuffle_seed=seed,
+            gan=self,
+        )
+
+    def _record_history(self):
+        history = self.net_.history
+        self.n_epochs_ = len(history)
+        self.loss_curve_ = np.array(history[:, "train_loss"], dtype=float)
+        self.history_ = {
+            key: np.array(history[:, key], dtype=float) for key in _HISTORY_KEYS
+        }
+
+    def _check_diversity(self, inputs, labels, n=256):
+        """Mean pairwise distance of generated rows over that of real rows;
+        a warning below 0.1."""
+        rng = np.random.RandomState(0)
+        rows = rng.choice(len(inputs), size=min(n, len(inputs)), replace=False)
+        real = inputs[rows].double().flatten(1)
+        codes = torch.from_numpy(labels[rows]) if self.conditional else None
+        fake = self._generate(len(rows), codes, rng).flatten(1)
+        spread = torch.pdist(real).mean() if len(real) > 1 else torch.tensor(0.0)
+        self.sample_diversity_ = (
+            float(torch.pdist(fake).mean() / spread) if spread > 0 else float("nan")
+        )
+        if self.sample_diversity_ < 0.1:
+            warnings.warn(
+                f"The generator's samples are spread {self.sample_diversity_:.3f} "
+                "times as widely as the data (mean pairwise distance): it has "
+                "collapsed onto few modes. Try more epochs, d_steps > 1, "
+                "label_smoothing, a lower learning_rate or another random_state.",
+                GANDiversityWarning,
+                stacklevel=3,
+            )
+
+    # -- generation --------------------------------------------------------------
+
+    def _generator64(self):
+        generator = self.net_.module_.generator
+        return generator, {
+            k: v.double() if v.is_floating_point() else v
+            for k, v in generator.state_dict().items()
+        }
+
+    def _generate(self, n, codes, rng):
+        """``n`` generator outputs (networks' scale, float64), eval mode."""
+        generator, state = self._generator64()
+        generator.eval()
+        z = torch.from_numpy(rng.standard_normal((n, self.latent_dim)))
+        device = self.net_.device
+        args = (z.to(device),) if codes is None else (z.to(device), codes.to(device))
+        with torch.no_grad():
+            out = torch.func.functional_call(generator, state, args)
+        return out.cpu()
+
+    def sample(self, n_samples=1, y=None, random_state=None):
+        """Draw new rows from the generator.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows.
+        y : array-like of shape (n_samples,) or label, default=None
+            The class of every row, or one class for all (conditional only);
+            None draws classes from their training frequencies.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise ``z`` (and the classes drawn).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_)
+            Generated rows in the scale of the training data.
+        y : ndarray of shape (n_samples,)
+            Their classes (conditional only).
+        """
+        check_is_fitted(self, "net_")
+        if not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(
+                f"n_samples must be a positive integer; got {n_samples!r}."
+            )
+        rng = check_random_state(random_state)
+        if not self.conditional:
+            if y is not None:
+                raise ValueError(
+                    "y is only for a conditional GAN; this one is not conditional."
+                )
+            return self._unscale(self._generate(n_samples, None, rng).numpy())
+        if y is None:
+            codes = rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
+        else:
+            labels = np.asarray(y)
+            labels = np.full(n_samples, labels) if labels.ndim == 0 else labels
+            if len(labels) != n_samples:
+                raise ValueError(f"y has {len(labels)} labels for {n_samples} samples.")
+            unseen = np.setdiff1d(np.unique(labels), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y holds labels {unseen.tolist()} the GAN was not trained on; "
+                    f"classes_ is {self.classes_.tolist()}."
+                )
+            codes = self.label_encoder_.transform(labels)
+        out = self._generate(n_samples, torch.from_numpy(codes.astype(np.int64)), rng)
+        return self._unscale(out.numpy()), self.classes_[codes]
+
+    # -- the discriminator as a transformer --------------------------------------
+
+    def _probability_real(self, X, codes):
+        module = self.net_.module_.discriminator
+        module.eval()
+        state = {
+            k: v.double() if v.is_floating_point() else v
+            for k, v in module.state_dict().items()
+        }
+        inputs = torch.from_numpy(np.asarray(self._scale(X), dtype=np.float64))
+        device = self.net_.device
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(inputs), 4096):
+                batch = (inputs[start : start + 4096].to(device),)
+                if codes is not None:
+                    batch += (codes[start : start + 4096].to(device),)
+                logits = torch.func.functional_call(module, state, batch)
+                out.append(torch.sigmoid(logits).cpu())
+        return torch.cat(out).numpy()
+
+    def transform(self, X):
+        """The discriminator's probability that each row is real, ``D(x)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 1)
+            ``D(x)``; for a conditional GAN, ``sum_y p(y) D(x | y)`` over the
+            training class frequencies.
+        """
+        check_is_fitted(self, "net_")
+        X = self._validate_X(X, reset=False)
+        if not self.conditional:
+            return self._probability_real(X, None)
+        total = np.zeros((len(X), 1))
+        for code, prior in enumerate(self.class_prior_):
+            codes = torch.full((len(X),), code, dtype=torch.long)
+            total += prior * self._probability_real(X, codes)
+        return total
+
+    @property
+    def _n_features_out(self):
+        return 1
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = False
+        return tags
+
+
+def _epochs_default_doc(n):
+    return f"""    max_epochs : int, default={n}
+        Passes over the real rows.
+    batch_size : int, default=64
+        Real rows per mini-batch (as many generated rows join them).
+    warm_start : bool, default=False
+        Continue training the fitted networks on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the batches and the noise.
+    device : {{"cpu", "cuda", "auto"}}, default="cpu"
+        Where the networks train.
+    verbose : int, default=0
+        1 prints skorch's epoch table, 2 adds a progress bar."""
+
+
+_COMMON_DOC = """    latent_dim : int, default=@LATENT@
+        Width of the noise ``z ~ N(0, I)``.
+    conditional : bool, default=False
+        Condition both networks on the class ``y`` (``fit(X, y)``), as a
+        conditional GAN: ``G(z | y)`` and ``D(x | y)``.
+    label_dim : int, default=@LABEL@
+        Width of the label embedding fed to the generator (and, for the
+        dense GAN, to the discriminator).
+    generator_loss : {"non_saturating", "minimax"}, default="non_saturating"
+        ``-E[log D(G(z))]``, or the minimax ``E[log(1 - D(G(z)))]``.
+    label_smoothing : float, default=0.0
+        One-sided smoothing: the discriminator's target for real rows is
+        ``1 - label_smoothing``.
+    d_steps : int, default=1
+        Discriminator updates (one real batch each) per generator update.
+    optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad", "adadelta"}, \
+default="adam"
+        The generator's optimizer.
+    discriminator_optimizer : str, default=None
+        The discriminator's; None uses ``optimizer``.
+    learning_rate : float, default=2e-4
+        The generator's learning rate.
+    discriminator_learning_rate : float, default=None
+        The discriminator's; None uses ``learning_rate``.
+    beta1 : float, default=0.5
+        Adam's first-moment decay (0.5, as Radford et al.; Adam's own
+        default 0.9 makes GAN training oscillate).
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``.
+"""
+
+_ATTRIBUTES_DOC = """
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_.generator`` and
+        ``net_.module_.discriminator`` are the torch modules.
+    history_ : dict of ndarray
+        Per epoch: ``"d_loss"`` and ``"g_loss"`` (mean losses), ``"d_real"``
+        (mean ``D(x)``) and ``"d_fake"`` (mean ``D(G(z))``).
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
+        Discriminator plus generator loss per epoch.
+    n_epochs_ : int
+        Epochs run in total.
+    sample_diversity_ : float
+        After fit: mean pairwise distance of 256 generated rows over that of
+        as many real rows; below 0.1 a :class:`GANDiversityWarning` warns
+        of mode collapse.
+    classes_ : ndarray of shape (n_classes,)
+        The classes (conditional only).
+    class_prior_ : ndarray of shape (n_classes,)
+        Their training frequencies (conditional only).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+def _doc(text, latent, label, epochs):
+    return (
+        text.replace("@PARAMS@", _COMMON_DOC + _epochs_default_doc(epochs))
+        .replace("@LATENT@", str(latent))
+        .replace("@LABEL@", str(label))
+        .replace("@ATTRIBUTES@", _ATTRIBUTES_DOC)
+    )

@@ -1,0 +1,230 @@
+"""The deep convolutional GAN (Radford et al., 2016), unconditional or
+conditional."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from ._base import _BaseGAN, _doc
+from ._networks import ConvDiscriminator, ConvGenerator, GANModule
+
+__all__ = ["DCGAN"]
+
+
+class DCGAN(_BaseGAN):
+    __doc__ = _doc(
+        """A deep convolutional GAN for images.
+
+    The networks follow the notes' DCGAN guidelines: strided convolutions
+    in the discriminator and fractionally strided (transposed) convolutions
+    in the generator instead of pooling, batch norm in both (not on the
+    generator's output nor the discriminator's input layer), ReLU in the
+    generator with a Tanh output, LeakyReLU(0.2) in the discriminator, no
+    dense hidden layers; weights start from N(0, 0.02). Pixels are scaled
+    to ``[-1, 1]`` (the Tanh's range) with the training data's minimum and
+    maximum, and generated images are scaled back. The losses and the
+    alternating updates are :class:`GAN`'s.
+
+    Parameters
+    ----------
+    generator_filters : tuple of int, default=(128, 64)
+        Channels of the generator's layers; each after the first doubles the
+        image size, so images are built from ``(H, W) / 2**len`` up.
+    discriminator_filters : tuple of int, default=(64, 128)
+        Channels of the discriminator's strided layers (each halves the
+        size); must have as many layers as ``generator_filters``.
+    image_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat rows of ``X``. Without it, 4-D
+        ``X`` is ``(n, C, H, W)``, 3-D ``X`` is ``(n, H, W)`` and flat rows
+        are ``1 x n_features`` images.
+@PARAMS@
+@ATTRIBUTES@    image_shape_ : tuple of int
+        ``(C, H, W)`` of the images.
+    data_min_ : float
+        Smallest training pixel (maps to -1).
+    data_max_ : float
+        Largest training pixel (maps to 1).
+
+    See Also
+    --------
+    GAN : Dense networks for any rows.
+    ml2learn.generative.plot_samples : Draw generated images.
+
+    Notes
+    -----
+    Sizes that the strides do not halve exactly are zero-padded (bottom
+    and right) in the discriminator and cropped from the generator's output.
+    Real and generated batches go through the discriminator separately, as
+    in the reference implementation, so batch norm sees one kind at a time.
+    A conditional DCGAN feeds the label's embedding to the generator with
+    ``z`` and to the discriminator as one extra input channel.
+
+    References
+    ----------
+    .. [1] A. Radford, L. Metz and S. Chintala, "Unsupervised representation
+       learning with deep convolutional generative adversarial networks",
+       ICLR 2016.
+    .. [2] M. Mirza and S. Osindero, "Conditional generative adversarial
+       nets", arXiv:1411.1784, 2014.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from ml2learn.generative import DCGAN
+    >>> X, y = load_digits(return_X_y=True)
+    >>> gan = DCGAN((32, 16), (16, 32), image_shape=(8, 8), conditional=True,
+    ...             max_epochs=2, random_state=0).fit(X, y)
+    >>> images, labels = gan.sample(3, y=7, random_state=0)
+    >>> images.shape, labels.tolist()
+    ((3, 64), [7, 7, 7])
+    >>> bool(images.min() >= 0 and images.max() <= 16)   # the pixels' range
+    True
+    """,
+        latent=64,
+        label=16,
+        epochs=50,
+    )
+
+    _parameter_constraints: dict = {
+        **_BaseGAN._parameter_constraints,
+        "generator_filters": [tuple, list],
+        "discriminator_filters": [tuple, list],
+        "image_shape": [tuple, list, None],
+    }
+
+    def __init__(
+        self,
+        generator_filters=(128, 64),
+        discriminator_filters=(64, 128),
+        *,
+        image_shape=None,
+        latent_dim=64,
+        conditional=False,
+        label_dim=16,
+        generator_loss="non_saturating",
+        label_smoothing=0.0,
+        d_steps=1,
+        optimizer="adam",
+        discriminator_optimizer=None,
+        learning_rate=2e-4,
+        discriminator_learning_rate=None,
+        beta1=0.5,
+        momentum=0.9,
+        max_epochs=50,
+        batch_size=64,
+        warm_start=False,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+    ):
+        self.generator_filters = generator_filters
+        self.discriminator_filters = discriminator_filters
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.conditional = conditional
+        self.label_dim = label_dim
+        self.generator_loss = generator_loss
+        self.label_smoothing = label_smoothing
+        self.d_steps = d_steps
+        self.optimizer = optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+        self.learning_rate = learning_rate
+        self.discriminator_learning_rate = discriminator_learning_rate
+        self.beta1 = beta1
+        self.momentum = momentum
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _filters(self):
+        g, d = tuple(self.generator_filters), tuple(self.discriminator_filters)
+        for name, filters in (("generator_filters", g), ("discriminator_filters", d)):
+            if not filters or not all(
+                isinstance(f, Integral) and f > 0 for f in filters
+            ):
+                raise ValueError(
+                    f"{name} must hold one or more positive integers; got {filters!r}."
+                )
+        if len(g) != len(d):
+            raise ValueError(
+                "generator_filters and discriminator_filters must have as many "
+                f"layers (the generator doubles the size as often as the "
+                f"discriminator halves it); got {len(g)} and {len(d)}."
+            )
+        return g, d
+
+    def _build_module(self, n_classes):
+        g, d = self._filters()
+        generator = ConvGenerator(
+            self.latent_dim, self.image_shape_, g, n_classes, self.label_dim
+        )
+        discriminator = ConvDiscriminator(self.image_shape_, d, n_classes)
+        return GANModule(generator, discriminator, self.latent_dim)
+
+    def _shape_of(self, n_features, given):
+        """(C, H, W) from ``image_shape``, the input's own shape, or 1 x n."""
+        if self.image_shape is not None:
+            shape = tuple(self.image_shape)
+            shape = (1, *shape) if len(shape) == 2 else shape
+            if len(shape) != 3 or not all(
+                isinstance(s, Integral) and s > 0 for s in shape
+            ):
+                raise ValueError(
+                    "image_shape must be (H, W) or (C, H, W) of positive "
+                    f"integers; got {self.image_shape!r}."
+                )
+            if int(np.prod(shape)) != n_features:
+                raise ValueError(
+                    f"image_shape={self.image_shape!r} holds {int(np.prod(shape))} "
+                    f"values per sample but X has {n_features} features."
+                )
+            return shape
+        if given is not None:
+            return given if len(given) == 3 else (1, *given)
+        return (1, 1, n_features)
+
+    def _validate_X(self, X, reset):
+        given = None
+        if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim in (3, 4):
+            X = np.asarray(X)
+            given = X.shape[1:]
+            X = X.reshape(len(X), -1)
+        X = validate_data(
+            self, X, dtype=np.float32, reset=reset, ensure_min_samples=2 if reset else 1
+        )
+        if reset:
+            self.image_shape_ = self._shape_of(X.shape[1], given)
+            self._input_ndim = 2 if given is None else 1 + len(given)
+        elif given is not None and tuple(given) not in (
+            self.image_shape_,
+            self.image_shape_[1:],
+        ):
+            raise ValueError(
+                f"X holds images of shape {tuple(given)}; the GAN was fitted on "
+                f"{self.image_shape_}."
+            )
+        return X
+
+    def _fit_scaling(self, X):
+        self.data_min_ = float(X.min())
+        self.data_max_ = float(X.max())
+
+    def _range(self):
+        span = self.data_max_ - self.data_min_
+        return span if span > 0 else 1.0
+
+    def _scale(self, X):
+        scaled = 2.0 * (X - self.data_min_) / self._range() - 1.0
+        return scaled.reshape(len(X), *self.image_shape_)
+
+    def _unscale(self, samples):
+        images = (samples + 1.0) / 2.0 * self._range() + self.data_min_
+        if self._input_ndim == 4:
+            return images
+        if self._input_ndim == 3:
+            return images[:, 0]
+        return images.reshape(len(images), -1)
