@@ -343,8 +343,44 @@ def _adaptation_entries():
     ]
 
 
+def _generative_entries():
+    from .generative import GAN
+
+    def ring():
+        # eight Gaussians on a circle of radius 2, standard deviation 0.02
+        rng = np.random.RandomState(0)
+        angles = np.pi / 4 * rng.randint(8, size=4000)
+        X = 2 * np.c_[np.cos(angles), np.sin(angles)]
+        return X + rng.normal(0, 0.02, X.shape), None
+
+    def gan(quick):
+        model = GAN(
+            latent_dim=2,
+            learning_rate=1e-3,
+            batch_size=512,
+            lr_schedule="cosine",
+            max_epochs=60 if quick else 300,
+            random_state=0,
+        )
+        return model, {"label_smoothing": [0.1] if quick else [0.0, 0.1]}
+
+    return [
+        TourEntry(
+            "generative",
+            "GAN (score: -MMD^2 of samples vs held-out points)",
+            "ring of 8 Gaussians",
+            ring,
+            gan,
+        )
+    ]
+
+
 for _entry in (
-    _boosting_entries() + _neural_entries() + _text_entries() + _adaptation_entries()
+    _boosting_entries()
+    + _neural_entries()
+    + _text_entries()
+    + _adaptation_entries()
+    + _generative_entries()
 ):
     register(_entry)
 

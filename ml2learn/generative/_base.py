@@ -27,6 +27,7 @@ from skorch.callbacks import Callback, ProgressBar
 from skorch.dataset import unpack_data
 
 from ..neural._base import OPTIMIZERS, _Net, _StopOnNonFiniteLoss, _TensorDataset
+from ..neural._schedules import SCHEDULES, schedule_factor
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ..utils.validation import check_classification_targets_min2
 from ._losses import discriminator_loss, generator_loss
@@ -141,6 +142,49 @@ class _GANNet(_Net):
         return {"loss": loss, "y_pred": real_logits}
 
 
+def _mmd2(a, b):
+    """Unbiased squared MMD with a Gaussian kernel of median bandwidth."""
+    distances = torch.cdist(a, a)
+    n = len(a)
+    h2 = float(distances[~torch.eye(n, dtype=torch.bool)].median()) ** 2 or 1.0
+
+    def kernel_mean(x, y, same):
+        k = torch.exp(-(torch.cdist(x, y) ** 2) / (2 * h2))
+        if same:
+            return float((k.sum() - k.diagonal().sum()) / (len(x) * (len(x) - 1)))
+        return float(k.mean())
+
+    return (
+        kernel_mean(a, a, True) + kernel_mean(b, b, True) - 2 * kernel_mean(a, b, False)
+    )
+
+
+class _ScheduledLearningRates(Callback):
+    """Scales both networks' learning rates by the schedule's factor at the
+    start of every epoch."""
+
+    def __init__(self, gan):
+        self.gan = gan
+
+    def on_epoch_begin(self, net, **kwargs):
+        gan = self.gan
+        factor = schedule_factor(
+            gan.lr_schedule,
+            len(net.history) - 1,
+            decay=gan.lr_decay,
+            step_size=gan.lr_step_size,
+            max_epochs=gan.max_epochs,
+        )
+        d_lr = gan.discriminator_learning_rate or gan.learning_rate
+        for optimizer, lr in (
+            (net.optimizer_, gan.learning_rate),
+            (net.optimizer_discriminator_, d_lr),
+        ):
+            for group in optimizer.param_groups:
+                group["lr"] = lr * factor
+        net.history.record("lr", gan.learning_rate * factor)
+
+
 class _EpochMeans(Callback):
     """Records the epoch means of the batch losses and D outputs."""
 
@@ -170,6 +214,9 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         ],
         "beta1": [Interval(Real, 0, 1, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="both")],
+        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
+        "lr_decay": [Interval(Real, 0, None, closed="left")],
+        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
@@ -278,6 +325,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         callbacks = [
             ("finite_loss", _StopOnNonFiniteLoss()),
             ("epoch_means", _EpochMeans()),
+            ("lr_schedule", _ScheduledLearningRates(self)),
         ]
         if self.verbose >= 2:
             callbacks.append(("progress", ProgressBar()))
@@ -395,6 +443,50 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         out = self._generate(n_samples, torch.from_numpy(codes.astype(np.int64)), rng)
         return self._unscale(out.numpy()), self.classes_[codes]
 
+    def score(self, X, y=None):
+        """How close the generator's distribution is to that of ``X``:
+        minus the squared maximum mean discrepancy (Gretton et al., 2012).
+
+        ``MMD^2 = E k(x, x') + E k(g, g') - 2 E k(x, g)`` between the rows
+        ``x`` of ``X`` and as many generated rows ``g`` (``random_state=0``,
+        the classes of ``y`` for a conditional GAN), with the Gaussian
+        kernel ``k(a, b) = exp(-|a - b|^2 / (2 h^2))`` in the networks'
+        scale and ``h`` the median distance between rows of ``X``; the
+        unbiased estimate (pairs ``i != j``). Higher is better; 0 is a
+        generator the test cannot tell from the data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Held-out rows (at least 2).
+        y : array-like of shape (n_samples,), default=None
+            Their classes (conditional GANs; None draws from the priors).
+
+        Returns
+        -------
+        score : float
+            ``-MMD^2``.
+        """
+        check_is_fitted(self, "net_")
+        X = self._validate_X(X, reset=False)
+        if len(X) < 2:
+            raise ValueError("score needs at least 2 rows of X.")
+        rng = np.random.RandomState(0)
+        codes = None
+        if self.conditional:
+            if y is None:
+                codes = rng.choice(len(self.classes_), size=len(X), p=self.class_prior_)
+            else:
+                self._n_rows = len(X)
+                try:
+                    codes = self._encode_labels(y, reset=False)
+                finally:
+                    del self._n_rows
+            codes = torch.from_numpy(codes.astype(np.int64))
+        real = torch.from_numpy(np.asarray(self._scale(X), np.float64)).flatten(1)
+        fake = self._generate(len(X), codes, rng).flatten(1)
+        return -_mmd2(real, fake)
+
     # -- the discriminator as a transformer --------------------------------------
 
     def _probability_real(self, X, codes):
@@ -495,6 +587,13 @@ default="adam"
         default 0.9 makes GAN training oscillate).
     momentum : float, default=0.9
         Momentum of ``"sgd"``.
+    lr_schedule : {"time", "step", "exponential", "cosine"}, default=None
+        Multiplies both learning rates every epoch by the schedule's factor
+        (see :func:`~ml2learn.neural.schedule_factor`); None keeps them.
+    lr_decay : float, default=0.1
+        Decay of the ``"time"``, ``"step"`` and ``"exponential"`` schedules.
+    lr_step_size : int, default=10
+        Epochs between the ``"step"`` schedule's drops.
 """
 
 _ATTRIBUTES_DOC = """

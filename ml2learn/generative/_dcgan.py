@@ -111,6 +111,9 @@ class DCGAN(_BaseGAN):
         discriminator_learning_rate=None,
         beta1=0.5,
         momentum=0.9,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
         max_epochs=50,
         batch_size=64,
         warm_start=False,
@@ -133,6 +136,9 @@ class DCGAN(_BaseGAN):
         self.discriminator_learning_rate = discriminator_learning_rate
         self.beta1 = beta1
         self.momentum = momentum
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.warm_start = warm_start

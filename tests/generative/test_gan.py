@@ -243,3 +243,50 @@ def test_bad_input():
         conditional.sample(2, y=[0, 5])
     with pytest.raises(ValueError, match="labels for"):
         conditional.sample(3, y=[0, 1])
+
+
+def test_mmd_matches_a_direct_computation():
+    from ml2learn.generative._base import _mmd2
+
+    rng = np.random.RandomState(0)
+    a, b = rng.normal(size=(30, 2)), rng.normal(1.0, 1.0, size=(30, 2))
+    d = np.linalg.norm(a[:, None] - a[None], axis=2)
+    h2 = np.median(d[~np.eye(30, dtype=bool)]) ** 2
+
+    def k(x, y):
+        return np.exp(-(np.linalg.norm(x[:, None] - y[None], axis=2) ** 2) / (2 * h2))
+
+    off = ~np.eye(30, dtype=bool)
+    expected = k(a, a)[off].mean() + k(b, b)[off].mean() - 2 * k(a, b).mean()
+    got = _mmd2(torch.from_numpy(a), torch.from_numpy(b))
+    assert got == pytest.approx(expected, rel=1e-10)
+    assert (
+        abs(_mmd2(torch.from_numpy(a), torch.from_numpy(rng.normal(size=(30, 2)))))
+        < 0.1
+    )
+
+
+def test_score_improves_with_training():
+    X = _ring(400)
+    early = GAN(latent_dim=4, max_epochs=1, learning_rate=1e-3, random_state=0)
+    late = GAN(latent_dim=4, max_epochs=60, learning_rate=1e-3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GANDiversityWarning)
+        early.fit(X)
+    late.fit(X)
+    held_out = _ring(300, seed=1)
+    assert late.score(held_out) > early.score(held_out)
+    assert late.score(held_out) == late.score(held_out)  # deterministic
+    assert late.score(held_out) <= 0.05
+
+
+def test_lr_schedule_sets_both_learning_rates():
+    X = _ring(128)
+    gan = GAN((8,), (8,), max_epochs=4, learning_rate=1e-3,
+              discriminator_learning_rate=4e-3, lr_schedule="cosine",
+              random_state=0).fit(X)  # fmt: skip
+    factors = [0.5 * (1 + np.cos(np.pi * e / 4)) for e in range(4)]
+    np.testing.assert_allclose(gan.net_.history[:, "lr"], 1e-3 * np.array(factors))
+    assert gan.net_.optimizer_discriminator_.param_groups[0]["lr"] == pytest.approx(
+        4e-3 * factors[-1]
+    )
