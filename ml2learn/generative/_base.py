@@ -26,7 +26,14 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import Callback, ProgressBar
 from skorch.dataset import unpack_data
 
-from ..neural._base import OPTIMIZERS, _Net, _StopOnNonFiniteLoss, _TensorDataset
+from ..neural._base import (
+    OPTIMIZERS,
+    _Net,
+    _StopOnNonFiniteLoss,
+    _TensorDataset,
+    float64_state,
+    resolve_device,
+)
 from ..neural._schedules import SCHEDULES, schedule_factor
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ..utils.validation import check_classification_targets_min2
@@ -249,13 +256,6 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     # -- fitting -----------------------------------------------------------------
 
-    def _device(self):
-        if self.device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        if self.device == "cuda" and not torch.cuda.is_available():
-            raise ValueError("device='cuda' was asked for but CUDA is not available.")
-        return self.device
-
     def _encode_labels(self, y, reset):
         if not self.conditional:
             return np.zeros(self._n_rows, dtype=np.int64)
@@ -339,7 +339,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             train_split=None,
             callbacks=callbacks,
             verbose=int(self.verbose >= 1),
-            device=self._device(),
+            device=resolve_device(self.device),
             shuffle_seed=seed,
             gan=self,
         )
@@ -376,17 +376,10 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     # -- generation --------------------------------------------------------------
 
-    def _generator64(self):
-        generator = self.net_.module_.generator
-        return generator, {
-            k: v.double() if v.is_floating_point() else v
-            for k, v in generator.state_dict().items()
-        }
-
     def _generate(self, n, codes, rng):
         """``n`` generator outputs (networks' scale, float64), eval mode."""
-        generator, state = self._generator64()
-        generator.eval()
+        generator = self.net_.module_.generator.eval()
+        state = float64_state(generator)
         z = torch.from_numpy(rng.standard_normal((n, self.latent_dim)))
         device = self.net_.device
         args = (z.to(device),) if codes is None else (z.to(device), codes.to(device))
@@ -490,12 +483,8 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     # -- the discriminator as a transformer --------------------------------------
 
     def _probability_real(self, X, codes):
-        module = self.net_.module_.discriminator
-        module.eval()
-        state = {
-            k: v.double() if v.is_floating_point() else v
-            for k, v in module.state_dict().items()
-        }
+        module = self.net_.module_.discriminator.eval()
+        state = float64_state(module)
         inputs = torch.from_numpy(np.asarray(self._scale(X), dtype=np.float64))
         device = self.net_.device
         out = []

@@ -136,6 +136,24 @@ class _ScheduledLearningRate(Callback):
         net.history.record("lr", lr)
 
 
+def resolve_device(device):
+    """The torch device for a ``device`` parameter ("cpu", "cuda", "auto")."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was asked for but CUDA is not available.")
+    return device
+
+
+def float64_state(module):
+    """``module``'s state with floating tensors in float64, for
+    ``torch.func.functional_call`` (the float32 weights stay as they are)."""
+    return {
+        name: value.double() if value.is_floating_point() else value
+        for name, value in module.state_dict().items()
+    }
+
+
 def _weight_matrices(module):
     """The weights that L1 penalises: every parameter with two or more dims."""
     return [p for p in module.parameters() if p.ndim > 1 and p.requires_grad]
@@ -307,11 +325,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         return torch.from_numpy(np.require(X, np.float32, ["C", "W"]))
 
     def _device(self):
-        if self.device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        if self.device == "cuda" and not torch.cuda.is_available():
-            raise ValueError("device='cuda' was asked for but CUDA is not available.")
-        return self.device
+        return resolve_device(self.device)
 
     def _dataset(self, X, y, sample_weight):
         keep = sample_weight > 0
@@ -527,10 +541,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         module = self.net_.module_
         module.eval()
         device = self.net_.device
-        state = {
-            name: value.double() if value.is_floating_point() else value
-            for name, value in module.state_dict().items()
-        }
+        state = float64_state(module)
         inputs = torch.from_numpy(np.asarray(X, dtype=np.float64))
         outputs = []
         with torch.no_grad():
