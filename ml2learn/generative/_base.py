@@ -36,6 +36,7 @@ from ..neural._base import (
 )
 from ..neural._schedules import SCHEDULES, schedule_factor
 from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils.parallel import torch_threads_for_task
 from ..utils.validation import check_classification_targets_min2
 from ._losses import discriminator_loss, generator_loss
 
@@ -316,7 +317,8 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             self.net_ = self._make_net(self._build_module(n_classes), seed)
             self.net_.initialize()
         self.net_.set_params(batch_size=min(self.batch_size, len(X)))
-        self.net_.partial_fit(dataset)
+        with torch_threads_for_task():
+            self.net_.partial_fit(dataset)
         self._record_history()
         self._check_diversity(inputs, labels)
         return self

@@ -26,6 +26,7 @@ from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 from skorch.helper import predefined_split
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ..utils.parallel import torch_threads_for_task
 from ..utils.validation import check_sample_weight
 from ._augment import Augmenter
 from ._schedules import SCHEDULES, schedule_factor
@@ -465,7 +466,8 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         elif valid is not None:
             self.net_.set_params(train_split=predefined_split(valid))
         self.net_.set_params(batch_size=self._batch_size(len(train)))
-        self.net_.partial_fit(train, epochs=epochs)
+        with torch_threads_for_task():
+            self.net_.partial_fit(train, epochs=epochs)
         self._record_history()
         return self
 
@@ -544,7 +546,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         state = float64_state(module)
         inputs = torch.from_numpy(np.asarray(X, dtype=np.float64))
         outputs = []
-        with torch.no_grad():
+        with torch.no_grad(), torch_threads_for_task():
             for start in range(0, len(inputs), 4096):
                 batch = inputs[start : start + 4096].to(device)
                 outputs.append(torch.func.functional_call(module, state, batch).cpu())

@@ -3,6 +3,7 @@ word embeddings (co-occurrence SVD, word2vec, GloVe)."""
 
 from ._bpe import BPETokenizer, learn_bpe_merges
 from ._cooccurrence import CooccurrenceEmbedding, cooccurrence_matrix
+from ._corpus import LineCorpus
 from ._glove import GloVe, glove_weight
 from ._keyed_vectors import KeyedVectors
 from ._preprocessing import ENGLISH_STOP_WORDS, TextPreprocessor
@@ -16,6 +17,7 @@ __all__ = [
     "ENGLISH_STOP_WORDS",
     "GloVe",
     "KeyedVectors",
+    "LineCorpus",
     "SequenceEncoder",
     "TextPreprocessor",
     "TfidfVectorizer",

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import Interval, StrOptions, _fit_context
-from ._validation import check_documents
+from ._validation import check_documents, iter_documents
 
 __all__ = ["BPETokenizer", "learn_bpe_merges"]
 
@@ -238,6 +238,9 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Learn the merges from a corpus.
 
+        The corpus is read once and never held: only the word counts are
+        kept, so it may be a stream (a file read line by line).
+
         Parameters
         ----------
         X : iterable of str
@@ -250,9 +253,8 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         self : BPETokenizer
             The fitted tokenizer.
         """
-        documents = check_documents(X)
         counts = Counter(
-            word for document in documents for word, _ in self._words(document)
+            word for document in iter_documents(X) for word, _ in self._words(document)
         )
         if not counts:
             raise ValueError("The corpus holds no word; cannot learn BPE merges.")

@@ -5,6 +5,9 @@ n-grams, document-frequency cuts, vocabulary) followed by a term-frequency
 and an inverse-document-frequency weighting chosen by name.
 """
 
+from collections import Counter
+from numbers import Integral
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
@@ -196,6 +199,12 @@ class TfidfVectorizer(CountVectorizer):
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary and the document frequencies.
 
+        The corpus is read once, document by document, and never held:
+        memory grows with the vocabulary, not with the corpus, so any
+        re-iterable or one-shot iterable of documents (a file read line by
+        line) can be larger than memory. The result equals that of
+        ``fit_transform``.
+
         Parameters
         ----------
         raw_documents : iterable of str
@@ -208,8 +217,65 @@ class TfidfVectorizer(CountVectorizer):
         self : TfidfVectorizer
             The fitted vectorizer.
         """
-        self.fit_transform(raw_documents)
+        if isinstance(raw_documents, str):
+            raise ValueError(
+                "raw_documents must be an iterable of documents; got one string."
+            )
+        self._validate_ngram_range()
+        self._warn_for_unused_params()
+        self._validate_vocabulary()
+        analyze = self.build_analyzer()
+        fixed = self.vocabulary_ if self.fixed_vocabulary_ else None
+        document_counts, term_counts = Counter(), Counter()
+        n_documents = 0
+        for document in raw_documents:
+            n_documents += 1
+            counts = Counter(analyze(document))
+            if fixed is not None:
+                counts = {t: c for t, c in counts.items() if t in fixed}
+            document_counts.update(counts.keys())
+            term_counts.update(counts)
+        if fixed is None:
+            self.vocabulary_ = self._streamed_vocabulary(
+                document_counts, term_counts, n_documents
+            )
+        terms = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        frequency = np.array([document_counts[t] for t in terms], dtype=np.float64)
+        self.n_documents_ = n_documents
+        if self.idf is None:
+            self.idf_ = np.ones(len(terms))
+        else:
+            self.idf_ = _inverse_document_frequency(frequency, n_documents, self.idf)
         return self
+
+    def _streamed_vocabulary(self, document_counts, term_counts, n_documents):
+        """scikit-learn's document-frequency cuts and ``max_features``, on
+        counts instead of a document-term matrix."""
+        if not document_counts:
+            raise ValueError(
+                "empty vocabulary; perhaps the documents only contain stop words"
+            )
+        terms = sorted(document_counts)
+        dfs = np.array([document_counts[t] for t in terms])
+        tfs = dfs if self.binary else np.array([term_counts[t] for t in terms])
+        max_df, min_df = self.max_df, self.min_df
+        high = max_df if isinstance(max_df, Integral) else max_df * n_documents
+        low = min_df if isinstance(min_df, Integral) else min_df * n_documents
+        if high < low:
+            raise ValueError("max_df corresponds to < documents than min_df")
+        mask = (dfs <= high) & (dfs >= low)
+        if self.max_features is not None and mask.sum() > self.max_features:
+            # the same ranking as CountVectorizer._limit_features
+            keep = (-tfs[mask]).argsort()[: self.max_features]
+            limited = np.zeros(len(dfs), dtype=bool)
+            limited[np.where(mask)[0][keep]] = True
+            mask = limited
+        kept = [t for t, m in zip(terms, mask) if m]
+        if not kept:
+            raise ValueError(
+                "After pruning, no terms remain. Try a lower min_df or a higher max_df."
+            )
+        return {t: i for i, t in enumerate(kept)}
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, raw_documents, y=None):

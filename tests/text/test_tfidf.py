@@ -96,3 +96,45 @@ def test_bad_input():
         TfidfVectorizer(tf="log").fit(CORPUS)
     with pytest.raises(ValueError, match="empty vocabulary"):
         TfidfVectorizer().fit(["", "  "])
+
+
+STREAM_DOCS = [
+    "the cat sat on the mat", "the dog chased the cat", "dogs and cats are friends",
+    "a bird sang on the tree", "the bird and the cat", "dogs bark at birds",
+    "the the the cat", "mat mat dog", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"min_df": 2},
+        {"max_df": 0.5, "min_df": 0.2},
+        {"max_features": 4},
+        {"max_features": 3, "binary": True},
+        {"ngram_range": (1, 2), "max_features": 6},
+        {"analyzer": "char_wb", "ngram_range": (2, 3), "min_df": 2},
+        {"vocabulary": ["cat", "dog", "zebra"]},
+        {"stop_words": ["the", "a"], "idf": "smooth", "tf": "sublinear"},
+    ],
+)
+def test_streaming_fit_equals_fit_transform(params):
+    streamed = TfidfVectorizer(**params).fit(iter(STREAM_DOCS))  # one pass
+    batch = TfidfVectorizer(**params)
+    expected = batch.fit_transform(STREAM_DOCS)
+    assert streamed.vocabulary_ == batch.vocabulary_
+    np.testing.assert_array_equal(streamed.idf_, batch.idf_)
+    assert streamed.n_documents_ == batch.n_documents_ == len(STREAM_DOCS)
+    np.testing.assert_array_equal(
+        streamed.transform(STREAM_DOCS).toarray(), expected.toarray()
+    )
+
+
+def test_streaming_fit_errors_match():
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TfidfVectorizer().fit(["", "a"])
+    with pytest.raises(ValueError, match="no terms remain"):
+        TfidfVectorizer(min_df=0.9).fit(STREAM_DOCS)
+    with pytest.raises(ValueError, match="max_df corresponds"):
+        TfidfVectorizer(min_df=5, max_df=2).fit(STREAM_DOCS)
