@@ -69,11 +69,11 @@ def run(quick=False):
                     f"  {name:<16} KJV x{k:<3} {r['seconds']:7.1f} s  "
                     f"peak RSS {r['peak_mb']:6.0f} MB"
                 )
-            largest = runs[repeats[-1]]
+            ratio = runs[repeats[-1]]["peak_mb"] / base["peak_mb"]
             note = (
                 "peak RSS MB "
                 + ", ".join(f"x{k}: {r['peak_mb']:.0f}" for k, r in runs.items())
-                + f" (x{repeats[-1]} / x1 = {largest['peak_mb'] / base['peak_mb']:.2f}); "
+                + f" (x{repeats[-1]} / x1 = {ratio:.2f}); "
                 + "seconds "
                 + ", ".join(f"x{k}: {r['seconds']:.1f}" for k, r in runs.items())
             )
