@@ -1,0 +1,186 @@
+"""How fit time grows with the data: each method at growing sizes, next to
+its reference library, on a log-log plot with the fitted slope (time ~
+n^slope; 1 is linear).
+
+Boosting on ``make_classification`` (20 features) at 1k-1M rows, the MLP
+at 1k-100k rows (5 epochs), TF-IDF and word2vec (one epoch) on the King
+James Bible repeated 1, 4 and 16 times. One fit per point, after a warm-up
+fit (numba compiles on first use); the slope is the least-squares line
+through log time against log size.
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import make_classification
+
+from ._common import Result, optional_import
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _time(make, X, y=None):
+    start = time.perf_counter()
+    make().fit(X) if y is None else make().fit(X, y)
+    return time.perf_counter() - start
+
+
+def slope(sizes, seconds):
+    """Least-squares slope of log(seconds) against log(size)."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def _curves(quick):
+    from sklearn.ensemble import AdaBoostClassifier as SkAdaBoost
+    from sklearn.ensemble import GradientBoostingClassifier as SkGB
+    from sklearn.neural_network import MLPClassifier as SkMLP
+    from sklearn.tree import DecisionTreeClassifier
+
+    from ml2learn.ensemble import AdaBoostClassifier, GradientBoostingClassifier
+    from ml2learn.neural import MLPClassifier
+
+    lightgbm = optional_import("lightgbm")
+    rows = [1_000, 10_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
+    mlp_rows = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    curves = [
+        ("AdaBoost (50 stumps)", "ml2learn", rows,
+         lambda: AdaBoostClassifier(n_estimators=50)),
+        ("AdaBoost (50 stumps)", "scikit-learn", rows,
+         lambda: SkAdaBoost(DecisionTreeClassifier(max_depth=1), n_estimators=50)),
+        ("gradient boosting (50 trees, depth 3)", "ml2learn", rows,
+         lambda: GradientBoostingClassifier(n_estimators=50, max_depth=3)),
+        ("gradient boosting (50 trees, depth 3)", "scikit-learn", rows[:3],
+         lambda: SkGB(n_estimators=50, max_depth=3)),
+        ("MLP (64 units, 5 epochs)", "ml2learn", mlp_rows,
+         lambda: MLPClassifier((64,), max_epochs=5, random_state=0)),
+        ("MLP (64 units, 5 epochs)", "scikit-learn", mlp_rows,
+         lambda: SkMLP((64,), max_iter=5, random_state=0)),
+    ]  # fmt: skip
+    if lightgbm is not None:
+        curves.insert(
+            4,
+            (
+                "gradient boosting (50 trees, depth 3)",
+                "LightGBM",
+                rows,
+                lambda: lightgbm.LGBMClassifier(
+                    n_estimators=50, max_depth=3, num_leaves=8, verbose=-1
+                ),
+            ),
+        )
+    X_all, y_all = make_classification(
+        n_samples=rows[-1], n_features=20, n_informative=10, random_state=0
+    )
+    points = []
+    for method, library, sizes, make in curves:
+        _time(make, X_all[:300], y_all[:300])  # compile (numba) and warm up
+        seconds = []
+        for n in sizes:
+            seconds.append(_time(make, X_all[:n], y_all[:n]))
+            print(f"  {method:<40} {library:<12} n={n:>9,} {seconds[-1]:8.2f} s")
+        points.append((method, library, "rows", sizes, seconds))
+    points += _text_curves(quick)
+    return points
+
+
+def _text_curves(quick):
+    from ml2learn.datasets import load_kjv_verses
+    from ml2learn.text import TfidfVectorizer, Word2Vec
+
+    try:
+        verses = load_kjv_verses()
+    except OSError as exc:
+        print(f"  [{exc}]")
+        return []
+    gensim = optional_import("gensim")
+    repeats = [1, 4] if quick else [1, 4, 16]
+    n_words = sum(len(v.split()) for v in verses)
+    tokens = [v.lower().split() for v in verses]
+    curves = [
+        ("TF-IDF fit", "ml2learn", lambda k: _time(TfidfVectorizer, verses * k)),
+        (
+            "word2vec skip-gram (1 epoch)",
+            "ml2learn",
+            lambda k: _time(
+                lambda: Word2Vec(100, min_count=5, epochs=1, n_jobs=2, random_state=0),
+                tokens * k,
+            ),
+        ),
+    ]
+    if gensim is not None:
+        from gensim.models import Word2Vec as GensimWord2Vec
+
+        def gensim_fit(k):
+            start = time.perf_counter()
+            GensimWord2Vec(tokens * k, vector_size=100, min_count=5, epochs=1,
+                           sg=1, workers=2, seed=0)  # fmt: skip
+            return time.perf_counter() - start
+
+        curves.append(("word2vec skip-gram (1 epoch)", "gensim", gensim_fit))
+    points = []
+    for method, library, fit in curves:
+        fit(1)  # compile (numba) and warm up
+        sizes = [n_words * k for k in repeats]
+        seconds = []
+        for k, n in zip(repeats, sizes):
+            seconds.append(fit(k))
+            print(f"  {method:<40} {library:<12} words={n:>11,} {seconds[-1]:8.2f} s")
+        points.append((method, library, "words", sizes, seconds))
+    return points
+
+
+def _plot(points, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    methods = list(dict.fromkeys(p[0] for p in points))
+    cols = 3
+    rows = -(-len(methods) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows))
+    for ax, method in zip(np.ravel(axes), methods):
+        for name, library, unit, sizes, seconds in points:
+            if name != method:
+                continue
+            label = f"{library} (slope {slope(sizes, seconds):.2f})"
+            ax.loglog(sizes, seconds, "o-", label=label)
+            ax.set_xlabel(unit)
+        ax.set_title(method, fontsize=9)
+        ax.set_ylabel("fit seconds")
+        ax.legend(fontsize=7)
+    for ax in np.ravel(axes)[len(methods) :]:
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(quick=False):
+    points = _curves(quick)
+    _plot(points, RESULTS / f"scaling_curves{'_quick' if quick else ''}.png")
+    results = []
+    for method, library, unit, sizes, seconds in points:
+        s = slope(sizes, seconds)
+        for n, t in zip(sizes, seconds):
+            results.append(
+                Result(
+                    f"{method}, {n:,} {unit}",
+                    library,
+                    method,
+                    t,
+                    s,
+                    "slope",
+                    1,
+                    (
+                        f"log-log slope {s:.2f} over {unit} "
+                        + ", ".join(f"{a:,}: {b:.2f} s" for a, b in zip(sizes, seconds))
+                    )
+                    if n == sizes[-1]
+                    else "",
+                )
+            )
+    return results
