@@ -3,8 +3,10 @@ its reference library, on a log-log plot with the fitted slope (time ~
 n^slope; 1 is linear).
 
 Boosting on ``make_classification`` (20 features) at 1k-1M rows, the MLP
-at 1k-100k rows (5 epochs), TF-IDF and word2vec (one epoch) on the King
-James Bible repeated 1, 4 and 16 times. One fit per point, after a warm-up
+at 1k-100k rows (5 epochs), one curve for each other family (CNN, LSTM,
+transformer, TrAdaBoost, DANN, GAN) at 1k-100k rows of the same data,
+TF-IDF and word2vec (one epoch) on the King James Bible repeated 1, 4 and
+16 times. One fit per point, after a warm-up
 fit (numba compiles on first use); the slope is the least-squares line
 through log time against log size.
 """
@@ -69,6 +71,7 @@ def _curves(quick):
                 ),
             ),
         )
+    curves += _more_families(quick)
     X_all, y_all = make_classification(
         n_samples=rows[-1], n_features=20, n_informative=10, random_state=0
     )
@@ -82,6 +85,47 @@ def _curves(quick):
         points.append((method, library, "rows", sizes, seconds))
     points += _text_curves(quick)
     return points
+
+
+class _HalvesAsDomains:
+    """Fits a domain-adaptation estimator with the first half of the rows as
+    the source and the second half as the target, one target row in ten
+    labelled."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y):
+        domain = np.where(np.arange(len(X)) < len(X) // 2, 1, -1)
+        y = np.where((domain > 0) | (np.arange(len(X)) % 10 == 0), y, -1)
+        return self.estimator.fit(X, y, sample_domain=domain)
+
+
+def _more_families(quick):
+    """One curve for each other family of the registry (no reference
+    library computes the same thing; CPU, few epochs)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from ml2learn.adaptation import DANNClassifier, TrAdaBoostClassifier
+    from ml2learn.generative import GAN
+    from ml2learn.neural import CNNClassifier, LSTMClassifier, TransformerClassifier
+
+    rows = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    return [
+        ("CNN (16 filters on 4x5 maps, 2 epochs)", "ml2learn", rows,
+         lambda: CNNClassifier((16,), image_shape=(4, 5), max_epochs=2)),
+        ("LSTM (32 units, 20 steps, 2 epochs)", "ml2learn", rows,
+         lambda: LSTMClassifier(hidden_size=32, max_epochs=2)),
+        ("transformer (32 wide, 20 steps, 2 epochs)", "ml2learn", rows,
+         lambda: TransformerClassifier(32, 4, num_layers=1, max_epochs=2)),
+        ("TrAdaBoost (20 depth-1 trees)", "ml2learn", rows,
+         lambda: _HalvesAsDomains(TrAdaBoostClassifier(
+             DecisionTreeClassifier(max_depth=1), n_estimators=20))),
+        ("DANN (64-64 features, 2 epochs)", "ml2learn", rows,
+         lambda: _HalvesAsDomains(DANNClassifier(max_epochs=2, batch_size=64))),
+        ("GAN (128-128, 2 epochs)", "ml2learn", rows,
+         lambda: GAN(max_epochs=2, batch_size=64)),
+    ]  # fmt: skip
 
 
 def _text_curves(quick):
