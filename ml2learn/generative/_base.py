@@ -257,9 +257,9 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     # -- fitting -----------------------------------------------------------------
 
-    def _encode_labels(self, y, reset):
+    def _encode_labels(self, y, n_rows, reset):
         if not self.conditional:
-            return np.zeros(self._n_rows, dtype=np.int64)
+            return np.zeros(n_rows, dtype=np.int64)
         if y is None:
             raise ValueError(
                 f"{type(self).__name__}(conditional=True) requires y to be "
@@ -267,8 +267,8 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             )
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        if len(y) != self._n_rows:
-            raise ValueError(f"y has {len(y)} labels for {self._n_rows} rows.")
+        if len(y) != n_rows:
+            raise ValueError(f"y has {len(y)} labels for {n_rows} rows.")
         if reset:
             self.label_encoder_ = LabelEncoder().fit(y)
             self.classes_ = self.label_encoder_.classes_
@@ -299,11 +299,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         continuing = self.warm_start and hasattr(self, "net_")
         X = self._validate_X(X, reset=not continuing)
-        self._n_rows = len(X)
-        try:
-            labels = self._encode_labels(y, reset=not continuing)
-        finally:
-            del self._n_rows
+        labels = self._encode_labels(y, len(X), reset=not continuing)
         if not continuing:
             self._fit_scaling(X)
         seed = int(
@@ -472,11 +468,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             if y is None:
                 codes = rng.choice(len(self.classes_), size=len(X), p=self.class_prior_)
             else:
-                self._n_rows = len(X)
-                try:
-                    codes = self._encode_labels(y, reset=False)
-                finally:
-                    del self._n_rows
+                codes = self._encode_labels(y, len(X), reset=False)
             codes = torch.from_numpy(codes.astype(np.int64))
         real = torch.from_numpy(np.asarray(self._scale(X), np.float64)).flatten(1)
         fake = self._generate(len(X), codes, rng).flatten(1)

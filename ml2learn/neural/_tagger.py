@@ -283,13 +283,10 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
             else:
                 step_features = self.n_step_features_
         X = self._check_steps(X, step_features, reset)
-        grid, real = self._label_grid(y, X)
-        self._fit_real_steps = real
-        return X, grid
+        return X, self._label_grid(y, X)  # the labels and their real steps
 
     def _encode_targets(self, y, reset):
-        real = self._fit_real_steps
-        del self._fit_real_steps
+        y, real = y
         labels = y[real]
         check_classification_targets(labels)
         if reset:
