@@ -19,21 +19,19 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from ml2learn.datasets import make_gaussian_ring
 from ml2learn.generative import DCGAN, GAN, GANDiversityWarning
 from ml2learn.neural import CNNClassifier
 
 from ._common import Result
 
-STD, RADIUS = 0.02, 2.0
-CENTRES = (
-    RADIUS * np.c_[np.cos(np.arange(8) * np.pi / 4), np.sin(np.arange(8) * np.pi / 4)]
-)
+STD = 0.02
+CENTRES = make_gaussian_ring(1, std=STD, return_centers=True)[2]
 
 
 def ring(n, seed):
     """``n`` points from the 8 Gaussians."""
-    rng = np.random.RandomState(seed)
-    return CENTRES[rng.randint(8, size=n)] + rng.normal(0, STD, (n, 2))
+    return make_gaussian_ring(n, std=STD, random_state=seed)[0]
 
 
 def ring_quality(samples):

@@ -5,13 +5,17 @@ n^slope; 1 is linear).
 Boosting on ``make_classification`` (20 features) at 1k-1M rows, the MLP
 at 1k-100k rows (5 epochs), one curve for each other family (CNN, LSTM,
 transformer, TrAdaBoost, DANN, GAN) at 1k-100k rows of the same data,
-TF-IDF and word2vec (one epoch) on the King James Bible repeated 1, 4 and
-16 times. One fit per point, after a warm-up
+the sequence-to-sequence family (tagger at 1k-100k sequences, translator
+at 1k-100k date pairs, the character-level language models at 1k-16k KJV
+verses), and the text family (TF-IDF, BPE, co-occurrence SVD, GloVe and
+word2vec, one epoch) on the King James Bible repeated 1, 4 and 16 times.
+One fit per point, after a warm-up
 fit (numba compiles on first use); the slope is the least-squares line
 through log time against log size.
 """
 
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +87,7 @@ def _curves(quick):
             seconds.append(_time(make, X_all[:n], y_all[:n]))
             print(f"  {method:<40} {library:<12} n={n:>9,} {seconds[-1]:8.2f} s")
         points.append((method, library, "rows", sizes, seconds))
+    points += _sequence_curves(quick, X_all)
     points += _text_curves(quick)
     return points
 
@@ -128,9 +133,70 @@ def _more_families(quick):
     ]  # fmt: skip
 
 
+def _sequence_curves(quick, X_all):
+    """The sequence models whose input is not a feature matrix: the tagger
+    (one label per step of 20-step sequences), the translator (dates in
+    words to ISO, one epoch) and the two character-level language models
+    (KJV verses, one epoch; a fixed character vocabulary keeps the output
+    layer's size constant, so only the data grows)."""
+    from ml2learn.datasets import load_kjv_verses, make_dates
+    from ml2learn.neural import (
+        RNNLanguageModel,
+        RNNTagger,
+        Seq2SeqTranslator,
+    )
+    from ml2learn.neural import TransformerLanguageModel as TransformerLM
+
+    rows = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    tags = (X_all[: rows[-1]] > 0).astype(int)
+    dates = make_dates(rows[-1], random_state=0)
+    curves = [
+        ("RNN tagger (bi-LSTM 32, 20 steps, 2 epochs)", "sequences", rows,
+         lambda n: _time(lambda: RNNTagger(hidden_size=32, max_epochs=2),
+                         X_all[:n], tags[:n])),
+        ("translator (LSTM 64 + attention, 1 epoch)", "pairs", rows,
+         lambda n: _time(lambda: Seq2SeqTranslator(hidden_size=64, max_epochs=1),
+                         dates[0][:n], dates[1][:n])),
+    ]  # fmt: skip
+    try:
+        verses = load_kjv_verses()
+    except OSError as exc:
+        print(f"  [{exc}]")
+        verses = None
+    if verses is not None:
+        # verses longer than 128 characters are cut (warned once per fit)
+        warnings.filterwarnings("ignore", message=".*longer than max_len_")
+        lm = dict(tokenizer="char", max_len=128, max_epochs=1, random_state=0)
+        counts = [500, 2_000] if quick else [1_000, 4_000, 16_000]
+        curves += [
+            ("LSTM language model (64, chars, 1 epoch)", "verses", counts,
+             lambda n: _time(lambda: RNNLanguageModel(hidden_size=64, **lm),
+                             verses[:n])),
+            ("transformer language model (1 layer of 64, chars, 1 epoch)", "verses",
+             counts,
+             lambda n: _time(lambda: TransformerLM(64, 4, num_layers=1, **lm),
+                             verses[:n])),
+        ]  # fmt: skip
+    points = []
+    for method, unit, sizes, fit in curves:
+        fit(300)  # warm up
+        seconds = []
+        for n in sizes:
+            seconds.append(fit(n))
+            print(f"  {method:<40} {'ml2learn':<12} n={n:>9,} {seconds[-1]:8.2f} s")
+        points.append((method, "ml2learn", unit, sizes, seconds))
+    return points
+
+
 def _text_curves(quick):
     from ml2learn.datasets import load_kjv_verses
-    from ml2learn.text import TfidfVectorizer, Word2Vec
+    from ml2learn.text import (
+        BPETokenizer,
+        CooccurrenceEmbedding,
+        GloVe,
+        TfidfVectorizer,
+        Word2Vec,
+    )
 
     try:
         verses = load_kjv_verses()
@@ -143,6 +209,23 @@ def _text_curves(quick):
     tokens = [v.lower().split() for v in verses]
     curves = [
         ("TF-IDF fit", "ml2learn", lambda k: _time(TfidfVectorizer, verses * k)),
+        (
+            "BPE fit (2,000 tokens)",
+            "ml2learn",
+            lambda k: _time(lambda: BPETokenizer(2000), verses * k),
+        ),
+        (
+            "co-occurrence SVD (100, window 5)",
+            "ml2learn",
+            lambda k: _time(
+                lambda: CooccurrenceEmbedding(100, min_count=5), verses * k
+            ),
+        ),
+        (
+            "GloVe (100, 10 epochs)",
+            "ml2learn",
+            lambda k: _time(lambda: GloVe(100, epochs=10, random_state=0), verses * k),
+        ),
         (
             "word2vec skip-gram (1 epoch)",
             "ml2learn",

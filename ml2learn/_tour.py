@@ -344,14 +344,11 @@ def _adaptation_entries():
 
 
 def _generative_entries():
+    from .datasets import make_gaussian_ring
     from .generative import GAN
 
     def ring():
-        # eight Gaussians on a circle of radius 2, standard deviation 0.02
-        rng = np.random.RandomState(0)
-        angles = np.pi / 4 * rng.randint(8, size=4000)
-        X = 2 * np.c_[np.cos(angles), np.sin(angles)]
-        return X + rng.normal(0, 0.02, X.shape), None
+        return make_gaussian_ring(4000, random_state=0)[0], None
 
     def gan(quick):
         model = GAN(

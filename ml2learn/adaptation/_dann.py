@@ -375,7 +375,7 @@ _DANN_DOC = """
         ``alpha`` of the annealing.
     annealing_beta : float, default=0.75
         ``beta`` of the annealing.""" + _training_doc(
-    200, "32", '``"features.0"``, ``"label_predictor"``'
+    200, "32", '``"features.0"``, ``"label_predictor"``', accelerator=False
 ).replace('default="adam"', 'default="sgd"').replace(
     "learning_rate : float, default=1e-3", "learning_rate : float, default=0.05"
 )
@@ -388,7 +388,11 @@ class _BaseDANN(BaseNeuralEstimator):
     __metadata_request__partial_fit = {"sample_domain": True}
 
     _parameter_constraints: dict = {
-        **BaseNeuralEstimator._parameter_constraints,
+        **{
+            k: v
+            for k, v in BaseNeuralEstimator._parameter_constraints.items()
+            if k != "accelerator"  # DANN's two-headed step is its own
+        },
         "feature_layer_sizes": [
             Interval(Integral, 1, None, closed="left"),
             tuple,

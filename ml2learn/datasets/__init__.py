@@ -1,8 +1,9 @@
 """Small embedded data: the notes' worked examples, offline text and
-domain-shift makers."""
+domain-shift makers, the Gaussian ring."""
 
 from ._dates import date_in_words, make_dates
 from ._domain_shift import make_domain_shift
+from ._gaussian_ring import make_gaussian_ring
 from ._relations import (
     load_kjv_verses,
     load_kjv_word_relations,
@@ -22,4 +23,5 @@ __all__ = [
     "load_sklearn_docstrings",
     "make_dates",
     "make_domain_shift",
+    "make_gaussian_ring",
 ]

@@ -12,6 +12,7 @@ overhead on small tabular data.
 """
 
 import math
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -23,7 +24,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, ProgressBar
+from skorch.exceptions import DeviceWarning
 from skorch.helper import predefined_split
+from skorch.hf import AccelerateMixin
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.parallel import torch_threads_for_task
@@ -70,15 +73,31 @@ class _TensorDataset(torch.utils.data.Dataset):
         return _TensorDataset(self.X[rows], pick(self.y), pick(self.sample_weight))
 
 
+def _share(rows, index, n_processes):
+    """Process ``index``'s contiguous part of a batch's rows (parts differ in
+    size by at most one; a batch smaller than ``n_processes`` is repeated so
+    that every process gets a row)."""
+    if isinstance(rows, slice):
+        rows = torch.arange(rows.start, rows.stop)
+    if len(rows) < n_processes:
+        rows = rows.repeat(math.ceil(n_processes / len(rows)))
+    return torch.tensor_split(rows, n_processes)[index]
+
+
 class _SliceIterator:
     """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
 
-    def __init__(self, dataset, batch_size, shuffle=False, rng=None, transform=None):
+    def __init__(
+        self, dataset, batch_size, shuffle=False, rng=None, transform=None, shard=None
+    ):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
         self.transform = transform
+        # (process index, number of processes): yield that process's part of
+        # every batch (data-parallel training; every process shuffles alike)
+        self.shard = shard
 
     def __len__(self):
         n = len(self.dataset)
@@ -100,6 +119,8 @@ class _SliceIterator:
         for i, start in enumerate(starts):
             stop = starts[i + 1] if i + 1 < len(starts) else n
             rows = slice(start, stop) if order is None else order[start:stop]
+            if self.shard is not None and self.shard[1] > 1:
+                rows = _share(rows, *self.shard)
             inputs = data.X[rows]
             if self.transform is not None:
                 inputs = self.transform(inputs)
@@ -184,11 +205,14 @@ class _Net(NeuralNet):
         self.augment = augment
 
     def initialize(self):
+        self._initialize_batches()
+        return super().initialize()
+
+    def _initialize_batches(self):
         self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
         self.augmenter_ = (
             None if not self.augment else Augmenter(self.augment, self.shuffle_seed)
         )
-        return super().initialize()
 
     def get_iterator(self, dataset, training=False):
         batch_size = self.batch_size if self.batch_size > 0 else len(dataset)
@@ -210,9 +234,12 @@ class _Net(NeuralNet):
         if self.module_.training != training:
             super()._set_training(training)
 
+    def _input_device(self):
+        return self.device
+
     def infer(self, x, **fit_params):
         if isinstance(x, torch.Tensor) and not fit_params:
-            return self.module_(x.to(self.device))
+            return self.module_(x.to(self._input_device()))
         return super().infer(x, **fit_params)
 
     def get_default_callbacks(self):
@@ -224,6 +251,8 @@ class _Net(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         target, weight = y_true
+        target = target.to(y_pred.device)
+        weight = None if weight is None else weight.to(y_pred.device)
         per_sample = self.criterion_(y_pred, target)
         if per_sample.ndim > 1:
             per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
@@ -236,6 +265,50 @@ class _Net(NeuralNet):
                 w.abs().sum() for w in _weight_matrices(self.module_)
             )
         return loss
+
+
+class _AcceleratedNet(AccelerateMixin, _Net):
+    """``_Net`` trained through Hugging Face Accelerate (skorch's
+    ``AccelerateMixin``): the accelerator places the module, wraps it for
+    data-parallel training (gradients averaged over processes), runs mixed
+    precision; every process trains on its share of each mini-batch and
+    evaluates the whole validation set (so all processes agree on early
+    stopping)."""
+
+    def initialize(self):
+        # AccelerateMixin.initialize does not call NeuralNet.initialize
+        self._initialize_batches()
+        return super().initialize()
+
+    def get_iterator(self, dataset, training=False):
+        # our iterator is not a DataLoader for accelerate to shard: shard it
+        iterator = _Net.get_iterator(self, dataset, training=training)
+        if training:
+            accelerator = self.accelerator
+            iterator.shard = (accelerator.process_index, accelerator.num_processes)
+        return iterator
+
+    def _input_device(self):
+        return self.accelerator.device
+
+    def __setstate__(self, state):
+        # skorch maps a device of None to the CPU on loading (and warns);
+        # the accelerator keeps placing the module
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeviceWarning)
+            super().__setstate__(state)
+        self.device = None
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        # modules unwrapped after a fit are wrapped again to train on (warm
+        # start, partial_fit)
+        if not self._wrapped_with_accelerator:
+            for name in self._modules + self._criteria:
+                module = getattr(self, name + "_")
+                if isinstance(module, torch.nn.Module):
+                    setattr(self, name + "_", self.accelerator.prepare(module))
+            self._wrapped_with_accelerator = True
+        return super().on_train_begin(net, X=X, y=y, **kwargs)
 
 
 def _freeze(module, freeze):
@@ -294,6 +367,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         "freeze": [Interval(Integral, 0, None, closed="left"), str, list, None],
         "random_state": ["random_state"],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "accelerator": [HasMethods(["prepare", "backward", "unwrap_model"]), None],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
         "callbacks": [list, None],
     }
@@ -404,7 +478,14 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
     def _make_net(self, module, valid, seed):
         if self.nesterov and (self.optimizer != "sgd" or self.momentum == 0):
             raise ValueError("nesterov=True needs optimizer='sgd' and momentum > 0.")
-        return _Net(
+        accelerator = getattr(self, "accelerator", None)
+        net_class, placement = _Net, dict(device=self._device())
+        if accelerator is not None:
+            net_class, placement = (
+                _AcceleratedNet,
+                dict(accelerator=accelerator, device=None),
+            )
+        return net_class(
             module,
             criterion=self._make_criterion(),
             optimizer=OPTIMIZERS[self.optimizer],
@@ -414,10 +495,10 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
             train_split=None if valid is None else predefined_split(valid),
             callbacks=self._callbacks(),
             verbose=int(self.verbose >= 1),
-            device=self._device(),
             l1=self.l1,
             shuffle_seed=seed,
             augment=getattr(self, "augment", None),
+            **placement,
             **self._optimizer_params(),
         )
 
@@ -542,8 +623,8 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         """
         module = self.net_.module_
         module.eval()
-        device = self.net_.device
         state = float64_state(module)
+        device = next(iter(state.values())).device
         inputs = torch.from_numpy(np.asarray(X, dtype=np.float64))
         outputs = []
         with torch.no_grad(), torch_threads_for_task():

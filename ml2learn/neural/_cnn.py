@@ -76,6 +76,7 @@ class _BaseCNN(BaseNeuralEstimator):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -112,6 +113,7 @@ class _BaseCNN(BaseNeuralEstimator):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

@@ -362,6 +362,7 @@ class RNNLanguageModel(_BaseLanguageModel):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -394,6 +395,7 @@ class RNNLanguageModel(_BaseLanguageModel):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 
@@ -505,6 +507,7 @@ class TransformerLanguageModel(_BaseLanguageModel):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -539,6 +542,7 @@ class TransformerLanguageModel(_BaseLanguageModel):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

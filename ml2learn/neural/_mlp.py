@@ -53,6 +53,7 @@ class _BaseMLP(BaseNeuralEstimator):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -80,6 +81,7 @@ class _BaseMLP(BaseNeuralEstimator):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 
@@ -169,7 +171,7 @@ _TRAINING_DOC = """
         Seeds initialisation, dropout, batch order and the validation split:
         two fits with the same seed are identical on CPU.
     device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where to train; ``"auto"`` picks CUDA when available.
+        Where to train; ``"auto"`` picks CUDA when available.@ACCELERATOR@
     verbose : int, default=0
         0 silent, 1 skorch's epoch table, 2 adds a progress bar.
     callbacks : list of skorch callbacks, default=None
@@ -177,10 +179,22 @@ _TRAINING_DOC = """
 """
 
 
-def _training_doc(max_epochs, batch_size, layer_names):
+_ACCELERATOR_DOC = """
+    accelerator : accelerate.Accelerator or None, default=None
+        Train through Hugging Face Accelerate (skorch's
+        ``AccelerateMixin``): the accelerator picks the device (``device`` is
+        then ignored), runs mixed precision if it was built with
+        ``mixed_precision``, and under ``accelerate launch`` trains on
+        several GPUs or machines, each process on its share of every
+        mini-batch, gradients averaged. Prediction runs on the
+        accelerator's device in every process. Needs the ``[gpu]`` extra."""
+
+
+def _training_doc(max_epochs, batch_size, layer_names, accelerator=True):
     """The training parameters' docs with one estimator's defaults."""
     return (
-        _TRAINING_DOC.replace("@MAX_EPOCHS@", str(max_epochs))
+        _TRAINING_DOC.replace("@ACCELERATOR@", _ACCELERATOR_DOC if accelerator else "")
+        .replace("@MAX_EPOCHS@", str(max_epochs))
         .replace("@BATCH_SIZE@", str(batch_size))
         .replace("@LAYER_NAMES@", layer_names)
     )

@@ -63,6 +63,7 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -93,6 +94,7 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

@@ -224,6 +224,7 @@ default="word"
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -265,6 +266,7 @@ default="word"
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

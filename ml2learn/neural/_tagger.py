@@ -159,6 +159,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -188,6 +189,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

@@ -69,6 +69,7 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         freeze=None,
         random_state=None,
         device="cpu",
+        accelerator=None,
         verbose=0,
         callbacks=None,
     ):
@@ -102,6 +103,7 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         self.freeze = freeze
         self.random_state = random_state
         self.device = device
+        self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
 

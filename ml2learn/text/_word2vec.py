@@ -330,6 +330,12 @@ class Word2Vec(BaseWordEmbedding):
         self : Word2Vec
             The fitted estimator.
         """
+        self._fit_new(X, self.epochs)
+        self.n_partial_fits_ = 0
+        return self
+
+    def _fit_new(self, X, passes):
+        """A new vocabulary and new vectors, trained ``passes`` times on X."""
         X = self._reiterable(X)
         self.vocabulary_ = self._build_vocabulary(self._iter_sentences(X))
         rng = check_random_state(self.random_state)
@@ -338,22 +344,92 @@ class Word2Vec(BaseWordEmbedding):
         syn0 = init.uniform(-1 / d, 1 / d, size=(V, d)).astype(np.float32)
         syn1 = np.zeros((V, d), dtype=np.float32)
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
+        self.loss_curve_ = self._train(X, syn0, syn1, counts, passes, rng)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """One more pass of training on more text, with the same vocabulary.
+
+        The first call on an unfitted estimator builds the vocabulary from
+        ``X`` and trains one pass (what ``fit`` does with ``epochs=1``); every
+        later call trains one pass over the new ``X`` starting from the
+        current vectors, the learning rate decaying again from
+        ``learning_rate`` to ``min_learning_rate`` over the pass (gensim's
+        ``train`` on new sentences does the same). The vocabulary, the word
+        counts behind sub-sampling and the noise distribution, and ``idf_``
+        stay those of the first text: words outside the vocabulary are
+        skipped, as ``fit`` skips words rarer than ``min_count``. With
+        ``solver="adam"`` every call starts a fresh Adam (its moment
+        estimates are not kept between calls). ``epochs`` is ignored, as
+        scikit-learn's ``partial_fit`` methods make one pass.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Documents or token lists, as for :meth:`fit`; a re-iterable is
+            read twice (once to count its known words, for the learning
+            rate's decay, once to train).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2Vec
+            The estimator, trained on ``X`` as well.
+        """
+        if not hasattr(self, "wv_"):
+            self._fit_new(X, 1)
+            self.n_partial_fits_ = 1
+            return self
+        if self.wv_.vector_size != self.vector_size:
+            raise ValueError(
+                f"vector_size={self.vector_size} differs from the fitted vectors' "
+                f"{self.wv_.vector_size}; partial_fit keeps the model, call fit "
+                "to start a new one."
+            )
+        X = self._reiterable(X)
+        V = len(self.vocabulary_)
+        known = np.zeros(V)
+        for ids, _ in self._blocks(X, _BLOCK_WORDS):
+            known += np.bincount(ids, minlength=V)
+        if not known.any():
+            raise ValueError(
+                "X has no word of the fitted vocabulary; there is nothing to train on."
+            )
+        calls = getattr(self, "n_partial_fits_", 0)
+        if isinstance(self.random_state, Integral):
+            rng = np.random.RandomState([int(self.random_state), calls])
+        else:
+            rng = check_random_state(self.random_state)
+        syn0 = self.wv_.vectors.astype(np.float32)
+        syn1 = self.output_vectors_.astype(np.float32)
+        loss = self._train(X, syn0, syn1, known, 1, rng)
+        self.loss_curve_ = np.concatenate([self.loss_curve_, loss])
+        self.n_partial_fits_ = calls + 1
+        return self
+
+    def _train(self, X, syn0, syn1, pass_counts, passes, rng):
+        """``passes`` passes over ``X`` whose known words occur
+        ``pass_counts`` times a pass; sets ``wv_`` and ``output_vectors_``
+        and returns the mean loss of every pass."""
+        counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
         noise = counts**self.ns_exponent
         keep = self._keep_probability()
         in_memory = isinstance(X, (list, tuple))
         blocks = list(self._blocks(X, _BLOCK_WORDS)) if in_memory else None
-        corpus_words = int(counts.sum())
+        pass_words = int(pass_counts.sum())
+        expected_kept = float((keep * pass_counts).sum())
         train = self._sgd_trainer if self.solver == "sgd" else self._adam_trainer
-        step = train(syn0, syn1, noise, keep, corpus_words, rng)
-        self.loss_curve_ = np.empty(self.epochs)
+        step = train(syn0, syn1, noise, keep, pass_words, expected_kept, passes, rng)
+        losses = np.empty(passes)
         progress = tqdm(
-            total=self.epochs * corpus_words,
+            total=passes * pass_words,
             disable=self.verbose < 2,
             unit="word",
             unit_scale=True,
         )
-        for epoch in range(self.epochs):
-            words_before = epoch * corpus_words
+        for epoch in range(passes):
+            words_before = epoch * pass_words
             total, examples = 0.0, 0
             for ids, starts in blocks if in_memory else self._blocks(X, _BLOCK_WORDS):
                 loss, n = step(ids, starts, words_before)
@@ -361,21 +437,23 @@ class Word2Vec(BaseWordEmbedding):
                 examples += n
                 words_before += len(ids)
                 progress.update(len(ids))
-            self.loss_curve_[epoch] = total / max(examples, 1)
-            if not np.isfinite(self.loss_curve_[epoch]):
+            losses[epoch] = total / max(examples, 1)
+            if not np.isfinite(losses[epoch]):
                 raise ValueError(
-                    f"The training loss is {self.loss_curve_[epoch]} in epoch "
+                    f"The training loss is {losses[epoch]} in epoch "
                     f"{epoch + 1}; lower learning_rate."
                 )
             if self.verbose:
-                progress.write(f"epoch {epoch + 1}: loss {self.loss_curve_[epoch]:.4f}")
+                progress.write(f"epoch {epoch + 1}: loss {losses[epoch]:.4f}")
         progress.close()
         words = sorted(self.vocabulary_, key=self.vocabulary_.get)
         self.wv_ = KeyedVectors(words, syn0)
         self.output_vectors_ = syn1
-        return self
+        return losses
 
-    def _sgd_trainer(self, syn0, syn1, noise, keep, corpus_words, rng):
+    def _sgd_trainer(
+        self, syn0, syn1, noise, keep, pass_words, expected_kept, passes, rng
+    ):
         """Per-pair SGD in compiled code (the C tool's algorithm)."""
         cum_noise = np.cumsum(noise / noise.sum())
         cum_noise[-1] = 1.0
@@ -398,14 +476,16 @@ class Word2Vec(BaseWordEmbedding):
                 lr_start=lr,
                 lr_end=self.min_learning_rate,
                 words_before=words_before,
-                total_words=self.epochs * corpus_words,
+                total_words=passes * pass_words,
                 rng=rng,
                 n_threads=n_threads,
             )
 
         return step
 
-    def _adam_trainer(self, syn0, syn1, noise, keep, corpus_words, rng):
+    def _adam_trainer(
+        self, syn0, syn1, noise, keep, pass_words, expected_kept, passes, rng
+    ):
         """Batched Adam in torch on the mean loss of ``batch_size`` pairs."""
         generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
         softmax = self.objective == "softmax"
@@ -427,11 +507,10 @@ class Word2Vec(BaseWordEmbedding):
             if self.architecture == "cbow"
             else ((self.window + 1) if self.shrink_windows else 2 * self.window)
         )
-        expected = (keep * np.array(list(self.word_counts_.values()))).sum()
         total_steps = max(
             1,
-            int(math.ceil(expected * examples_per_word / self.batch_size))
-            * self.epochs,
+            int(math.ceil(expected_kept * examples_per_word / self.batch_size))
+            * passes,
         )
         done = [0]
 

@@ -207,3 +207,83 @@ def test_nan_loss_stops_training(solver):
         Word2Vec(8, min_count=1, solver=solver, learning_rate=1e30, random_state=0).fit(
             _topic_corpus(50)
         )
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_first_partial_fit_is_one_epoch_of_fit(solver):
+    corpus = _topic_corpus(60)
+    params = dict(min_count=1, window=2, solver=solver, random_state=0)
+    one_epoch = Word2Vec(8, epochs=1, **params).fit(corpus)
+    partial = Word2Vec(8, epochs=7, **params).partial_fit(corpus)
+    np.testing.assert_array_equal(partial.wv_.vectors, one_epoch.wv_.vectors)
+    np.testing.assert_array_equal(partial.output_vectors_, one_epoch.output_vectors_)
+    assert partial.n_partial_fits_ == 1 and len(partial.loss_curve_) == 1
+
+
+def test_partial_fit_keeps_the_vocabulary_and_trains_on_new_text():
+    first, second = _topic_corpus(200, seed=0), _topic_corpus(200, seed=1)
+    second = [s + ["zebra"] for s in second]  # a word the vocabulary lacks
+    w2v = Word2Vec(8, min_count=1, window=2, random_state=0).partial_fit(first)
+    vocabulary, counts = dict(w2v.vocabulary_), dict(w2v.word_counts_)
+    before = w2v.wv_.vectors.copy()
+    w2v.partial_fit(second)
+    assert w2v.vocabulary_ == vocabulary and w2v.word_counts_ == counts
+    assert "zebra" not in w2v.wv_
+    assert w2v.wv_.vectors.shape == before.shape
+    assert not np.allclose(w2v.wv_.vectors, before)
+    assert w2v.n_partial_fits_ == 2 and len(w2v.loss_curve_) == 2
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_on_chunks_learns_topics(solver):
+    w2v = Word2Vec(
+        16, window=3, min_count=1, sample=0, solver=solver, batch_size=256,
+        learning_rate=0.05, random_state=0,
+    )  # fmt: skip
+    for seed in range(10):
+        w2v.partial_fit(_topic_corpus(400, seed=seed))
+    wv = w2v.wv_
+    assert wv.similarity("cat", "dog") > wv.similarity("cat", "hammer")
+    assert wv.similarity("saw", "drill") > wv.similarity("saw", "horse")
+    assert w2v.loss_curve_[-1] < w2v.loss_curve_[0]
+
+
+def test_partial_fit_is_reproducible_and_survives_pickling(tmp_path):
+    import pickle
+
+    chunks = [_topic_corpus(50, seed=s) for s in range(3)]
+    a = Word2Vec(8, min_count=1, epochs=2, random_state=0).fit(chunks[0])
+    b = pickle.loads(pickle.dumps(a))
+    for chunk in chunks[1:]:
+        a.partial_fit(chunk)
+        b.partial_fit(chunk)
+    np.testing.assert_array_equal(a.wv_.vectors, b.wv_.vectors)
+    # each call draws its own randomness: the same text twice gives two
+    # different updates
+    c = Word2Vec(8, min_count=1, epochs=1, random_state=0).fit(chunks[0])
+    once = c.partial_fit(chunks[1]).wv_.vectors.copy()
+    twice = c.partial_fit(chunks[1]).wv_.vectors
+    assert not np.allclose(once, twice)
+
+
+def test_partial_fit_streams_a_reiterable_corpus(tmp_path):
+    first, second = _topic_corpus(40, seed=0), _topic_corpus(40, seed=1)
+    path = tmp_path / "more.txt"
+    path.write_text("\n".join(" ".join(s) for s in second))
+    stream = _LineStream(path)
+    params = dict(min_count=1, window=2, random_state=0)
+    streamed = Word2Vec(8, **params).partial_fit(first).partial_fit(stream)
+    listed = Word2Vec(8, **params).partial_fit(first).partial_fit(second)
+    assert stream.passes == 2  # counted once, trained once
+    np.testing.assert_array_equal(streamed.wv_.vectors, listed.wv_.vectors)
+
+
+def test_partial_fit_errors():
+    w2v = Word2Vec(8, min_count=1, random_state=0).fit(_topic_corpus(20))
+    with pytest.raises(ValueError, match="no word of the fitted vocabulary"):
+        w2v.partial_fit([["unknown", "words"]])
+    w2v.set_params(vector_size=4)
+    with pytest.raises(ValueError, match="vector_size=4 differs"):
+        w2v.partial_fit(_topic_corpus(20))
+    with pytest.raises(ValueError, match="one string"):
+        Word2Vec().partial_fit("a single string")
