@@ -299,14 +299,33 @@ class _AcceleratedNet(AccelerateMixin, _Net):
             super().__setstate__(state)
         self.device = None
 
+    def _prepare_modules(self):
+        # a criterion without trainable parameters is left as it is: wrapping
+        # it for data-parallel training raises in torch (skorch's mixin
+        # prepares every criterion)
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and any(
+                p.requires_grad for p in module.parameters()
+            ):
+                setattr(self, name + "_", self.accelerator.prepare(module))
+
+    def _initialize_accelerator(self):
+        if self._wrapped_with_accelerator:
+            return self
+        self._prepare_modules()
+        for name in self._optimizers:
+            optimizer = getattr(self, name + "_")
+            if isinstance(optimizer, torch.optim.Optimizer):
+                setattr(self, name + "_", self.accelerator.prepare(optimizer))
+        self._wrapped_with_accelerator = True
+        return self
+
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         # modules unwrapped after a fit are wrapped again to train on (warm
         # start, partial_fit)
         if not self._wrapped_with_accelerator:
-            for name in self._modules + self._criteria:
-                module = getattr(self, name + "_")
-                if isinstance(module, torch.nn.Module):
-                    setattr(self, name + "_", self.accelerator.prepare(module))
+            self._prepare_modules()
             self._wrapped_with_accelerator = True
         return super().on_train_begin(net, X=X, y=y, **kwargs)
 

@@ -134,5 +134,7 @@ def test_two_processes_train_like_one_with_the_whole_batch(tmp_path):
     np.testing.assert_allclose(
         ranks[0]["transformer"], transformer.predict_proba(X_clf), atol=1e-5
     )
-    # the loss each process records is that of its own half
+    # each process trained on its own half of every batch: the losses they
+    # record differ from each other and from the whole batches' loss
+    assert not np.allclose(ranks[0]["mlp_loss"], ranks[1]["mlp_loss"], rtol=1e-6)
     assert not np.allclose(ranks[0]["mlp_loss"], mlp.loss_curve_, rtol=1e-6)
