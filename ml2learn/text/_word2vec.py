@@ -160,9 +160,14 @@ class Word2Vec(BaseWordEmbedding):
         Frequency of every word kept.
     idf_ : ndarray of shape (n_words,)
         Smoothed IDF of every word, for ``pooling="tfidf"`` only.
-    loss_curve_ : ndarray of shape (epochs,)
+    loss_curve_ : ndarray of shape (n_passes,)
         Mean loss per training example (a skip-gram pair, a CBOW window) in
-        every epoch.
+        every pass over the text: the ``epochs`` of ``fit``, then one per
+        :meth:`partial_fit`.
+    n_partial_fits_ : int
+        Calls of :meth:`partial_fit` since the vocabulary was built (0 after
+        ``fit``); with an integer ``random_state`` each call draws from its
+        own seeded stream.
 
     See Also
     --------
