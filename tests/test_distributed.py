@@ -5,60 +5,14 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _search_cases import searches
 from distributed import Client, LocalCluster
 from sklearn.datasets import load_breast_cancer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ml2learn.ensemble import AdaBoostClassifier
 from ml2learn.neural import MLPClassifier
-from ml2learn.text import TfidfVectorizer
 from ml2learn.utils.parallel import dask_worker_threads
-
-DOCS = [
-    "the cat sat on the mat", "the dog chased the cat", "dogs and cats are friends",
-    "a bird sang on the tree", "the bird and the cat", "dogs bark at birds",
-] * 4  # fmt: skip
-LABELS = np.array([0, 1, 1, 0, 0, 1] * 4)
-
-
-def _searches():
-    X, y = load_breast_cancer(return_X_y=True)
-    X, y = X[::3], y[::3]
-    return [
-        (
-            GridSearchCV(
-                AdaBoostClassifier(random_state=0),
-                {"n_estimators": [5, 20], "learning_rate": [0.5, 1.0]},
-                cv=3,
-            ),
-            X,
-            y,
-        ),
-        (
-            GridSearchCV(
-                make_pipeline(
-                    StandardScaler(),
-                    MLPClassifier((16,), max_epochs=20, random_state=0),
-                ),
-                {"mlpclassifier__learning_rate": [1e-3, 1e-2]},
-                cv=3,
-            ),
-            X,
-            y,
-        ),
-        (
-            GridSearchCV(
-                make_pipeline(TfidfVectorizer(), LogisticRegression()),
-                {"tfidfvectorizer__tf": ["proportion", "sublinear"]},
-                cv=3,
-            ),
-            DOCS,
-            LABELS,
-        ),
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +29,11 @@ def test_searches_on_dask_equal_n_jobs_1(client):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the workers' setting, for bit-equal floats
     try:
-        local = [search.fit(X, y) for search, X, y in _searches()]
+        local = [search.fit(X, y) for search, X, y in searches()]
     finally:
         torch.set_num_threads(threads)
     with joblib.parallel_backend("dask"):
-        remote = [search.fit(X, y) for search, X, y in _searches()]
+        remote = [search.fit(X, y) for search, X, y in searches()]
     for a, b in zip(local, remote):
         assert a.best_params_ == b.best_params_
         np.testing.assert_array_equal(
