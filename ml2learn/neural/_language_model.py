@@ -223,11 +223,12 @@ class _BaseLanguageModel(BaseNeuralEstimator):
         ids = [_BOS] + [vocabulary.get(t, 1) for t in tokens]
         context = self.n_features_in_
         module = self.net_.module_.eval()
+        device = next(module.parameters()).device  # also under an accelerator
         generated = []
         with torch.no_grad():
             for _ in range(max_new_tokens):
                 window = torch.tensor([ids[-context:]], dtype=torch.float32)
-                logits = module(window.to(self.net_.device))[0, -1].double().cpu()
+                logits = module(window.to(device))[0, -1].double().cpu()
                 logits[[0, _BOS]] = -np.inf  # never padding or a new start
                 if temperature == 0:
                     token = int(torch.argmax(logits))

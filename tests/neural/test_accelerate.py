@@ -71,6 +71,11 @@ def test_one_process_fits_exactly_as_without(accelerator, digits):
             getattr(accelerated, method)(X), getattr(plain, method)(X),
             err_msg=type(plain).__name__,
         )  # fmt: skip
+        if hasattr(plain, "generate"):
+            prompt = dict(max_new_tokens=4, temperature=0)
+            assert accelerated.generate("in the", **prompt) == plain.generate(
+                "in the", **prompt
+            )
 
 
 def test_pickled_clone_and_searched(accelerator, digits):
