@@ -321,6 +321,15 @@ class _AcceleratedNet(AccelerateMixin, _Net):
         self._wrapped_with_accelerator = True
         return self
 
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        # unwrapped after the callbacks' on_train_end (constructed with
+        # unwrap_after_train=False), so that early stopping restores its best
+        # weights into the module it saved them from
+        try:
+            return super().partial_fit(X, y, classes=classes, **fit_params)
+        finally:
+            self._unwrap_accelerator()
+
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         # modules unwrapped after a fit are wrapped again to train on (warm
         # start, partial_fit)
@@ -502,7 +511,7 @@ class BaseNeuralEstimator(BaseEstimator, metaclass=ABCMeta):
         if accelerator is not None:
             net_class, placement = (
                 _AcceleratedNet,
-                dict(accelerator=accelerator, device=None),
+                dict(accelerator=accelerator, device=None, unwrap_after_train=False),
             )
         return net_class(
             module,

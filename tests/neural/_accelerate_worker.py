@@ -28,6 +28,11 @@ def estimators(accelerator=None):
             (16,), optimizer="sgd", learning_rate=0.05, batch_size=32,
             max_epochs=4, random_state=0, accelerator=accelerator,
         ),
+        "early stopping": MLPRegressor(
+            (16,), optimizer="sgd", learning_rate=0.05, batch_size=32,
+            max_epochs=6, early_stopping=True, validation_fraction=0.25,
+            patience=2, random_state=0, accelerator=accelerator,
+        ),
         "transformer": TransformerClassifier(
             16, 2, num_layers=1, d_ff=32, dropout=0.0, batch_size=16,
             max_epochs=3, random_state=0, accelerator=accelerator,
@@ -42,11 +47,14 @@ def main(out):
     (X_reg, y_reg), (X_clf, y_clf) = data()
     models = estimators(accelerator)
     mlp = models["mlp"].fit(X_reg, y_reg)
+    stopped = models["early stopping"].fit(X_reg, y_reg)
     transformer = models["transformer"].fit(X_clf, y_clf)
     np.savez(
         Path(out) / f"rank{accelerator.process_index}.npz",
         n_processes=accelerator.num_processes,
         mlp=mlp.predict(X_reg),
+        early_stopping=stopped.predict(X_reg),
+        best_epoch=stopped.best_epoch_,
         transformer=transformer.predict_proba(X_clf),
         mlp_loss=mlp.loss_curve_,
     )

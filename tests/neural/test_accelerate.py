@@ -129,13 +129,18 @@ def test_two_processes_train_like_one_with_the_whole_batch(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     ranks = [np.load(tmp_path / f"rank{i}.npz") for i in range(2)]
     assert int(ranks[0]["n_processes"]) == 2
-    for key in ("mlp", "transformer"):
+    for key in ("mlp", "early_stopping", "best_epoch", "transformer"):
         np.testing.assert_array_equal(ranks[0][key], ranks[1][key])  # in step
     (X_reg, y_reg), (X_clf, y_clf) = worker.data()
     single = worker.estimators()
     mlp = single["mlp"].fit(X_reg, y_reg)
     transformer = single["transformer"].fit(X_clf, y_clf)
     np.testing.assert_allclose(ranks[0]["mlp"], mlp.predict(X_reg), rtol=1e-4)
+    stopped = single["early stopping"].fit(X_reg, y_reg)
+    assert int(ranks[0]["best_epoch"]) == stopped.best_epoch_
+    np.testing.assert_allclose(
+        ranks[0]["early_stopping"], stopped.predict(X_reg), rtol=1e-4
+    )
     np.testing.assert_allclose(
         ranks[0]["transformer"], transformer.predict_proba(X_clf), atol=1e-5
     )
