@@ -5,6 +5,8 @@ Every function takes a fitted :class:`~ml2learn.neural.CNNClassifier` or
 accepts, and returns numpy arrays; ``plot_heatmaps`` draws them.
 """
 
+import copy
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -29,9 +31,9 @@ def _module(estimator):
             f"{type(estimator).__name__} is not a CNN estimator; the inspection "
             "tools need CNNClassifier or CNNRegressor."
         )
-    module = estimator.net_.module_
-    module.eval()
-    return module
+    # a CPU copy: maps and gradients come back as numpy arrays whatever
+    # device the network was trained on, and the estimator is left alone
+    return copy.deepcopy(estimator.net_.module_).cpu().eval()
 
 
 def _inputs(estimator, X):

@@ -129,7 +129,7 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         if self.pooling != "attention":
             raise ValueError("attention_weights needs pooling='attention'.")
         self._forward(self._predict_input(X))
-        return self.net_.module_.last_attention.numpy().astype(np.float64)
+        return self.net_.module_.last_attention.cpu().numpy().astype(np.float64)
 
 
 _RNN_DOC = """

@@ -147,7 +147,7 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
             right-aligned first, so a row's real tokens come first.
         """
         self._forward(self._predict_input(X))
-        return self.net_.module_.attention_maps().numpy().astype(np.float64)
+        return self.net_.module_.attention_maps().cpu().numpy().astype(np.float64)
 
 
 _TRANSFORMER_DOC = """
