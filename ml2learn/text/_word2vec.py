@@ -394,8 +394,9 @@ class Word2Vec(BaseWordEmbedding):
             )
         X = self._reiterable(X)
         V = len(self.vocabulary_)
+        blocks = self._memory_blocks(X)
         known = np.zeros(V)
-        for ids, _ in self._blocks(X, _BLOCK_WORDS):
+        for ids, _ in blocks if blocks is not None else self._blocks(X, _BLOCK_WORDS):
             known += np.bincount(ids, minlength=V)
         if not known.any():
             raise ValueError(
@@ -408,20 +409,28 @@ class Word2Vec(BaseWordEmbedding):
             rng = check_random_state(self.random_state)
         syn0 = self.wv_.vectors.astype(np.float32)
         syn1 = self.output_vectors_.astype(np.float32)
-        loss = self._train(X, syn0, syn1, known, 1, rng)
+        loss = self._train(X, syn0, syn1, known, 1, rng, blocks)
         self.loss_curve_ = np.concatenate([self.loss_curve_, loss])
         self.n_partial_fits_ = calls + 1
         return self
 
-    def _train(self, X, syn0, syn1, pass_counts, passes, rng):
+    def _memory_blocks(self, X):
+        """The blocks of an in-memory corpus, built once; None for a stream,
+        which is read again on every pass."""
+        if isinstance(X, (list, tuple)):
+            return list(self._blocks(X, _BLOCK_WORDS))
+        return None
+
+    def _train(self, X, syn0, syn1, pass_counts, passes, rng, blocks=None):
         """``passes`` passes over ``X`` whose known words occur
-        ``pass_counts`` times a pass; sets ``wv_`` and ``output_vectors_``
-        and returns the mean loss of every pass."""
+        ``pass_counts`` times a pass (``blocks``: X's blocks if already
+        built); sets ``wv_`` and ``output_vectors_`` and returns the mean
+        loss of every pass."""
         counts = np.array(list(self.word_counts_.values()), dtype=np.float64)
         noise = counts**self.ns_exponent
         keep = self._keep_probability()
-        in_memory = isinstance(X, (list, tuple))
-        blocks = list(self._blocks(X, _BLOCK_WORDS)) if in_memory else None
+        if blocks is None:
+            blocks = self._memory_blocks(X)
         pass_words = int(pass_counts.sum())
         expected_kept = float((keep * pass_counts).sum())
         train = self._sgd_trainer if self.solver == "sgd" else self._adam_trainer
@@ -436,7 +445,8 @@ class Word2Vec(BaseWordEmbedding):
         for epoch in range(passes):
             words_before = epoch * pass_words
             total, examples = 0.0, 0
-            for ids, starts in blocks if in_memory else self._blocks(X, _BLOCK_WORDS):
+            passing = blocks if blocks is not None else self._blocks(X, _BLOCK_WORDS)
+            for ids, starts in passing:
                 loss, n = step(ids, starts, words_before)
                 total += loss
                 examples += n
