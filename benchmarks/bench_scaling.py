@@ -79,14 +79,11 @@ def _curves(quick):
     X_all, y_all = make_classification(
         n_samples=rows[-1], n_features=20, n_informative=10, random_state=0
     )
-    points = []
-    for method, library, sizes, make in curves:
-        _time(make, X_all[:300], y_all[:300])  # compile (numba) and warm up
-        seconds = []
-        for n in sizes:
-            seconds.append(_time(make, X_all[:n], y_all[:n]))
-            print(f"  {method:<40} {library:<12} n={n:>9,} {seconds[-1]:8.2f} s")
-        points.append((method, library, "rows", sizes, seconds))
+    points = _measure(
+        (method, library, "rows", sizes, 300,
+         lambda n, make=make: _time(make, X_all[:n], y_all[:n]))
+        for method, library, sizes, make in curves
+    )  # fmt: skip
     points += _sequence_curves(quick, X_all)
     points += _text_curves(quick)
     return points
@@ -177,15 +174,10 @@ def _sequence_curves(quick, X_all):
              lambda n: _time(lambda: TransformerLM(64, 4, num_layers=1, **lm),
                              verses[:n])),
         ]  # fmt: skip
-    points = []
-    for method, unit, sizes, fit in curves:
-        fit(300)  # warm up
-        seconds = []
-        for n in sizes:
-            seconds.append(fit(n))
-            print(f"  {method:<40} {'ml2learn':<12} n={n:>9,} {seconds[-1]:8.2f} s")
-        points.append((method, "ml2learn", unit, sizes, seconds))
-    return points
+    return _measure(
+        (method, "ml2learn", unit, sizes, 300, fit)
+        for method, unit, sizes, fit in curves
+    )
 
 
 def _text_curves(quick):
@@ -245,15 +237,26 @@ def _text_curves(quick):
             return time.perf_counter() - start
 
         curves.append(("word2vec skip-gram (1 epoch)", "gensim", gensim_fit))
+    sizes = [n_words * k for k in repeats]
+    return _measure(
+        (method, library, "words", sizes, n_words,
+         lambda n, fit=fit: fit(n // n_words))
+        for method, library, fit in curves
+    )  # fmt: skip
+
+
+def _measure(curves):
+    """Time ``fit(n)`` at every size of each curve, after a warm-up fit at
+    ``warm_up`` (numba compiles on first use); (method, library, unit,
+    sizes, seconds) per curve."""
     points = []
-    for method, library, fit in curves:
-        fit(1)  # compile (numba) and warm up
-        sizes = [n_words * k for k in repeats]
+    for method, library, unit, sizes, warm_up, fit in curves:
+        fit(warm_up)
         seconds = []
-        for k, n in zip(repeats, sizes):
-            seconds.append(fit(k))
-            print(f"  {method:<40} {library:<12} words={n:>11,} {seconds[-1]:8.2f} s")
-        points.append((method, library, "words", sizes, seconds))
+        for n in sizes:
+            seconds.append(fit(n))
+            print(f"  {method:<40} {library:<12} {unit}={n:>11,} {seconds[-1]:8.2f} s")
+        points.append((method, library, unit, sizes, seconds))
     return points
 
 
