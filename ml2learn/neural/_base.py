@@ -299,6 +299,22 @@ class _AcceleratedNet(AccelerateMixin, _Net):
             super().__setstate__(state)
         self.device = None
 
+    def _prepare(self, obj):
+        prepared = self.accelerator.prepare(obj)
+        self.__dict__.setdefault("_prepared", []).append(prepared)
+        return prepared
+
+    def _forget_prepared(self):
+        """Drop what this net prepared from the accelerator's registries: it
+        keeps every object it prepares, so a grid search sharing one
+        accelerator would keep every candidate's network alive and pickle
+        them all with each estimator."""
+        mine = {id(obj) for obj in self.__dict__.pop("_prepared", [])}
+        for name in ("_models", "_optimizers"):
+            registry = getattr(self.accelerator, name, None)
+            if isinstance(registry, list):
+                registry[:] = [obj for obj in registry if id(obj) not in mine]
+
     def _prepare_modules(self):
         # a criterion without trainable parameters is left as it is: wrapping
         # it for data-parallel training raises in torch (skorch's mixin
@@ -308,7 +324,7 @@ class _AcceleratedNet(AccelerateMixin, _Net):
             if isinstance(module, torch.nn.Module) and any(
                 p.requires_grad for p in module.parameters()
             ):
-                setattr(self, name + "_", self.accelerator.prepare(module))
+                setattr(self, name + "_", self._prepare(module))
 
     def _initialize_accelerator(self):
         if self._wrapped_with_accelerator:
@@ -317,7 +333,7 @@ class _AcceleratedNet(AccelerateMixin, _Net):
         for name in self._optimizers:
             optimizer = getattr(self, name + "_")
             if isinstance(optimizer, torch.optim.Optimizer):
-                setattr(self, name + "_", self.accelerator.prepare(optimizer))
+                setattr(self, name + "_", self._prepare(optimizer))
         self._wrapped_with_accelerator = True
         return self
 
@@ -329,6 +345,7 @@ class _AcceleratedNet(AccelerateMixin, _Net):
             return super().partial_fit(X, y, classes=classes, **fit_params)
         finally:
             self._unwrap_accelerator()
+            self._forget_prepared()
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         # modules unwrapped after a fit are wrapped again to train on (warm

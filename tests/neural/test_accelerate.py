@@ -95,6 +95,22 @@ def test_pickled_clone_and_searched(accelerator, digits):
     assert search.fit(X, y).best_estimator_.accelerator is not None
 
 
+def test_fits_leave_nothing_in_the_accelerator(digits):
+    """The accelerator keeps what it prepares; after a fit it holds nothing
+    of the estimator, so fits sharing it neither pile up networks nor pickle
+    each other's."""
+    X, y = digits
+    accelerator = accelerate.Accelerator(cpu=True)
+    sizes = []
+    for _ in range(3):
+        model = MLPClassifier((32,), max_epochs=1, random_state=0)
+        model.set_params(accelerator=accelerator).fit(X, y)
+        sizes.append(len(pickle.dumps(model)))
+        model.set_params(warm_start=True).fit(X, y)
+    assert accelerator._models == [] and accelerator._optimizers == []
+    assert len(set(sizes)) == 1
+
+
 def test_bad_accelerator_and_dann_has_none():
     with pytest.raises(ValueError, match="accelerator"):
         MLPClassifier(accelerator="cuda").fit([[0.0], [1.0]], [0, 1])
