@@ -15,6 +15,7 @@ import torch
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from ml2learn.adaptation import DANNClassifier
 from ml2learn.datasets import make_dates
@@ -30,6 +31,35 @@ from ml2learn.neural import (
 from ml2learn.neural._base import _share
 
 accelerate = pytest.importorskip("accelerate")
+
+
+# the one exception DESIGN.md permits (mini-batch training), as in
+# tests/test_common.py
+_MINI_BATCH = "sample_weight is not equivalent to removing/repeating samples."
+
+
+class _CPUAccelerator(accelerate.Accelerator):
+    """An accelerator whose repr does not hold its address, so that the
+    test ids are the same in every pytest-xdist worker."""
+
+    def __repr__(self):
+        return "Accelerator(cpu=True)"
+
+
+@parametrize_with_checks(
+    [
+        MLPClassifier(
+            (16,), batch_size=16, learning_rate=0.01, max_epochs=40,
+            accelerator=_CPUAccelerator(cpu=True),
+        )
+    ],
+    expected_failed_checks=lambda est: {
+        "check_sample_weight_equivalence_on_dense_data": _MINI_BATCH,
+        "check_sample_weight_equivalence_on_sparse_data": _MINI_BATCH,
+    },
+)  # fmt: skip
+def test_sklearn_checks_pass_with_an_accelerator(estimator, check):
+    check(estimator)
 
 
 @pytest.fixture(scope="module")
