@@ -8,7 +8,9 @@ transformer, TrAdaBoost, DANN, GAN) at 1k-100k rows of the same data,
 the sequence-to-sequence family (tagger at 1k-100k sequences, translator
 at 1k-100k date pairs, the character-level language models at 1k-16k KJV
 verses), and the text family (TF-IDF, BPE, co-occurrence SVD, GloVe and
-word2vec, one epoch) on the King James Bible repeated 1, 4 and 16 times.
+word2vec, one epoch; scikit-learn's TF-IDF, Hugging Face tokenizers' BPE
+and gensim's word2vec beside them) on the King James Bible repeated 1, 4
+and 16 times.
 One fit per point, after a warm-up
 fit (numba compiles on first use); the slope is the least-squares line
 through log time against log size.
@@ -195,12 +197,20 @@ def _text_curves(quick):
     except OSError as exc:
         print(f"  [{exc}]")
         return []
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidfVectorizer
+
     gensim = optional_import("gensim")
+    tokenizers = optional_import("tokenizers")
     repeats = [1, 4] if quick else [1, 4, 16]
     n_words = sum(len(v.split()) for v in verses)
     tokens = [v.lower().split() for v in verses]
     curves = [
         ("TF-IDF fit", "ml2learn", lambda k: _time(TfidfVectorizer, verses * k)),
+        (
+            "TF-IDF fit",
+            "scikit-learn",
+            lambda k: _time(SkTfidfVectorizer, verses * k),
+        ),
         (
             "BPE fit (2,000 tokens)",
             "ml2learn",
@@ -227,6 +237,20 @@ def _text_curves(quick):
             ),
         ),
     ]
+    if tokenizers is not None:
+        from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+        def hf_bpe_fit(k):
+            start = time.perf_counter()
+            tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+            tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+            trainer = trainers.BpeTrainer(
+                vocab_size=2000, special_tokens=["<unk>"], show_progress=False
+            )
+            tokenizer.train_from_iterator(verses * k, trainer)
+            return time.perf_counter() - start
+
+        curves.insert(3, ("BPE fit (2,000 tokens)", "HF tokenizers", hf_bpe_fit))
     if gensim is not None:
         from gensim.models import Word2Vec as GensimWord2Vec
 

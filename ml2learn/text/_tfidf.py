@@ -230,11 +230,12 @@ class TfidfVectorizer(CountVectorizer):
         n_documents = 0
         for document in raw_documents:
             n_documents += 1
-            counts = Counter(analyze(document))
+            tokens = analyze(document)
             if fixed is not None:
-                counts = {t: c for t, c in counts.items() if t in fixed}
-            document_counts.update(counts.keys())
-            term_counts.update(counts)
+                tokens = [t for t in tokens if t in fixed]
+            # a Counter counts an iterable in C, a mapping in Python
+            term_counts.update(tokens)
+            document_counts.update(set(tokens))
         if fixed is None:
             self.vocabulary_ = self._streamed_vocabulary(
                 document_counts, term_counts, n_documents
