@@ -23,16 +23,7 @@ def check_documents(documents):
     TypeError
         When an item is not a string.
     """
-    if isinstance(documents, str):
-        raise ValueError("documents must be an iterable of strings; got one string.")
-    documents = list(documents)
-    for document in documents:
-        if not isinstance(document, str):
-            raise TypeError(
-                "documents must be strings; got an item of type "
-                f"{type(document).__name__}."
-            )
-    return documents
+    return list(iter_documents(documents))
 
 
 def iter_documents(documents):
