@@ -19,9 +19,14 @@ from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from torch import nn
 
-from ..neural._base import BaseNeuralEstimator, _Net, _SliceIterator, _TensorDataset
-from ..neural._mlp import _training_doc
+from ..neural._base import BaseNeuralEstimator, FeatureExtractorMixin
+from ..neural._nets import Net, SliceIterator, TensorDataset
 from ..neural._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ..neural._training_params import (
+    FEATURE_EXTRACTOR_PARAMETERS,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from ..neural.modules._cnn import ConvBlock
 from ..neural.modules._mlp import DenseBlock
 from ..utils._param_validation import Interval, StrOptions, _fit_context
@@ -220,7 +225,7 @@ class DANNModule(nn.Module):
         ]
 
 
-class _DomainDataset(_TensorDataset):
+class _DomainDataset(TensorDataset):
     """Source rows (inputs, targets, weights) and the target domain's inputs."""
 
     def __init__(self, X, y=None, sample_weight=None, X_target=None):
@@ -232,7 +237,7 @@ class _DomainDataset(_TensorDataset):
         return _DomainDataset(part.X, part.y, part.sample_weight, self.X_target)
 
 
-class _PairedIterator(_SliceIterator):
+class _PairedIterator(SliceIterator):
     """Shuffled source batches, each followed by as many target rows (the
     target rows are shuffled and reused cyclically)."""
 
@@ -259,7 +264,7 @@ class _PairedIterator(_SliceIterator):
             yield paired, (target, weight, len(inputs))
 
 
-class _DANNNet(_Net):
+class _DANNNet(Net):
     """The skorch net of DANN: paired batches and the two losses."""
 
     def get_iterator(self, dataset, training=False):
@@ -301,29 +306,47 @@ class _DANNNet(_Net):
 class _AdaptationSchedule(Callback):
     """Sets ``lambda_p`` and, when annealing, ``mu_p`` before every training
     step; records their last values of the epoch and the epoch means of the
-    losses."""
+    losses.
 
-    def __init__(self, estimator, total_steps):
-        self.estimator = estimator
-        self.total_steps = total_steps
-        self.step = 0
+    ``p`` is the fraction done of this run's ``max_epochs`` epochs of
+    ``steps_per_epoch`` steps: a warm ``fit`` starts a new run
+    (``first_epoch`` is its first epoch), ``partial_fit`` calls continue one
+    run.
+    """
+
+    def __init__(
+        self,
+        steps_per_epoch,
+        max_epochs,
+        first_epoch=0,
+        domain_weight=1.0,
+        progressive=True,
+        gamma=10.0,
+        annealing=None,
+    ):
+        self.steps_per_epoch = steps_per_epoch
+        self.max_epochs = max_epochs
+        self.first_epoch = first_epoch
+        self.domain_weight = domain_weight
+        self.progressive = progressive
+        self.gamma = gamma
+        # (learning_rate, alpha, beta) of the annealing, or None
+        self.annealing = annealing
+
+    def on_train_begin(self, net, **kwargs):
+        self.total_steps = self.max_epochs * self.steps_per_epoch
+        self.step = (len(net.history) - self.first_epoch) * self.steps_per_epoch
 
     def on_batch_begin(self, net, batch=None, training=False, **kwargs):
         if not training:
             return
-        est = self.estimator
         progress = min(1.0, self.step / max(1, self.total_steps))
-        if est.adaptation_schedule == "progressive":
-            factor = adaptation_factor(progress, est.gamma)
-        else:
-            factor = 1.0
-        net.module_.lambda_ = est.domain_weight * factor
-        if est.lr_annealing:
-            lr = annealed_learning_rate(
-                progress, est.learning_rate, est.annealing_alpha, est.annealing_beta
-            )
+        factor = adaptation_factor(progress, self.gamma) if self.progressive else 1.0
+        net.module_.lambda_ = self.domain_weight * factor
+        if self.annealing is not None:
+            lr = annealed_learning_rate(progress, *self.annealing)
             for group in net.optimizer_.param_groups:
-                group["lr"] = lr
+                group["lr"] = lr * group.get("lr_factor", 1.0)
         self.step += 1
 
     def on_epoch_end(self, net, **kwargs):
@@ -337,7 +360,8 @@ class _AdaptationSchedule(Callback):
             net.history.record(key, float(mean))
 
 
-_DANN_DOC = """
+_DANN_DOC = (
+    """
     Parameters
     ----------
     feature_layer_sizes : int or sequence of int, default=(64, 64)
@@ -374,15 +398,25 @@ _DANN_DOC = """
     annealing_alpha : float, default=10.0
         ``alpha`` of the annealing.
     annealing_beta : float, default=0.75
-        ``beta`` of the annealing.""" + _training_doc(
-    200, "32", '``"features.0"``, ``"label_predictor"``', accelerator=False
-).replace('default="adam"', 'default="sgd"').replace(
-    "learning_rate : float, default=1e-3", "learning_rate : float, default=0.05"
+        ``beta`` of the annealing."""
+    + TRAINING_MARKER
 )
+_LAYER_NAMES = '``"features.0"``, ``"label_predictor"``'
 
 
-class _BaseDANN(BaseNeuralEstimator):
-    """DANN on the neural base; subclasses add the task (classes or values)."""
+class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
+    """DANN on the neural base; subclasses add the task (classes or values).
+
+    It overrides the engine's net class (:class:`_DANNNet`: paired source and
+    target batches, two losses), its dataset (with the target rows), the
+    schedule (the paper's annealing) and adds the reversal schedule.
+    """
+
+    # the two-headed step calls ``forward_all``, which a DDP wrapper hides
+    _supports_accelerator = False
+    training_parameter_names = tuple(
+        name for name in FEATURE_EXTRACTOR_PARAMETERS if name != "accelerator"
+    )
 
     __metadata_request__fit = {"sample_domain": True}
     __metadata_request__partial_fit = {"sample_domain": True}
@@ -391,8 +425,9 @@ class _BaseDANN(BaseNeuralEstimator):
         **{
             k: v
             for k, v in BaseNeuralEstimator._parameter_constraints.items()
-            if k != "accelerator"  # DANN's two-headed step is its own
+            if k != "accelerator"
         },
+        **FeatureExtractorMixin._parameter_constraints,
         "feature_layer_sizes": [
             Interval(Integral, 1, None, closed="left"),
             tuple,
@@ -439,6 +474,9 @@ class _BaseDANN(BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=200,
         batch_size=32,
         early_stopping=False,
@@ -448,6 +486,9 @@ class _BaseDANN(BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         verbose=0,
@@ -475,6 +516,9 @@ class _BaseDANN(BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -484,6 +528,9 @@ class _BaseDANN(BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -519,22 +566,33 @@ class _BaseDANN(BaseNeuralEstimator):
             filters=tuple(self.filters),
         )
 
-    def _make_net(self, module, valid, seed):
-        net = super()._make_net(module, valid, seed)
-        # the same settings, on the DANN training step
-        params = net.get_params(deep=False)
-        params.pop("module")
-        callbacks = list(params.pop("callbacks"))
-        if self.lr_annealing:
-            callbacks = [(n, c) for n, c in callbacks if n != "lr_schedule"]
-        steps = self.max_epochs * max(1, math.ceil(self._n_source / self._batch))
-        callbacks.append(("adaptation", _AdaptationSchedule(self, steps)))
-        return _DANNNet(module, callbacks=callbacks, **params)
+    # -- the engine's seams ---------------------------------------------------
 
-    def _dataset(self, X, y, sample_weight):
-        dataset = super()._dataset(X, y, sample_weight)
+    def _net_class(self):
+        return _DANNNet
+
+    def _schedule_callback(self, run):
+        return None if self.lr_annealing else super()._schedule_callback(run)
+
+    def _extra_callbacks(self, run):
+        annealing = None
+        if self.lr_annealing:
+            annealing = (self.learning_rate, self.annealing_alpha, self.annealing_beta)
+        schedule = _AdaptationSchedule(
+            max(1, math.ceil(run.n_train / run.batch_size)),
+            self.max_epochs,
+            first_epoch=run.first_epoch,
+            domain_weight=self.domain_weight,
+            progressive=self.adaptation_schedule == "progressive",
+            gamma=self.gamma,
+            annealing=annealing,
+        )
+        return [("adaptation", schedule)]
+
+    def _dataset(self, X, y, sample_weight, run_extras):
+        dataset = super()._dataset(X, y, sample_weight, run_extras)
         return _DomainDataset(
-            dataset.X, dataset.y, dataset.sample_weight, self._target_inputs
+            dataset.X, dataset.y, dataset.sample_weight, run_extras["target_inputs"]
         )
 
     def _record_history(self):
@@ -547,8 +605,11 @@ class _BaseDANN(BaseNeuralEstimator):
         )
         self.lambda_curve_ = np.array(history[:, "lambda"], dtype=float)
 
-    def _fit_domains(self, X, y, sample_domain, sample_weight, epochs=None):
-        X_all, y_all = self._validate_Xy(X, y, reset=not self._continuing())
+    def _fit_domains(
+        self, X, y, sample_domain, sample_weight, partial=False, classes=None
+    ):
+        continuing = hasattr(self, "net_") and (partial or self.warm_start)
+        X_all, y_all = self._validate_Xy(X, y, reset=not continuing)
         sample_domain = check_sample_domain(sample_domain, X_all.shape[0])
         sample_weight = check_sample_weight(sample_weight, X_all, dtype=np.float32)
         source = sample_domain > 0
@@ -558,19 +619,17 @@ class _BaseDANN(BaseNeuralEstimator):
                 "is a target row."
             )
         target_rows = X_all[~source]
-        self._target_inputs = (
-            self._inputs_tensor(target_rows) if len(target_rows) else None
-        )
+        target_inputs = self._inputs_tensor(target_rows) if len(target_rows) else None
         self.n_source_ = int(source.sum())
         self.n_target_ = int((~source).sum())
-        self._n_source = self.n_source_
-        self._batch = self._batch_size(self.n_source_)
-        try:
-            return self._train(
-                X_all[source], y_all[source], sample_weight[source], epochs=epochs
-            )
-        finally:
-            del self._target_inputs, self._n_source, self._batch
+        return self._train(
+            X_all[source],
+            y_all[source],
+            sample_weight[source],
+            partial=partial,
+            classes=classes,
+            extras={"target_inputs": target_inputs},
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_domain=None, sample_weight=None):
@@ -618,12 +677,7 @@ class _BaseDANN(BaseNeuralEstimator):
         """
         if not hasattr(self, "net_"):
             self._validate_params()
-        warm = self.warm_start
-        self.warm_start = True
-        try:
-            return self._fit_domains(X, y, sample_domain, sample_weight, epochs=1)
-        finally:
-            self.warm_start = warm
+        return self._fit_domains(X, y, sample_domain, sample_weight, partial=True)
 
     def extract_features(self, X):
         """The learnt features ``G_f(x)``.
@@ -639,14 +693,10 @@ class _BaseDANN(BaseNeuralEstimator):
             The feature extractor's output, on which source and target should
             look alike after adaptation.
         """
-        X = self._predict_input(X)
-        module = self.net_.module_
-        module.eval()
-        with torch.no_grad():
-            out = module.extract(self._inputs_tensor(X).to(self.net_.device))
-        return out.cpu().numpy().astype(np.float64)
+        return self._forward(self._predict_input(X), capture=True)
 
 
+@document_training_parameters(_LAYER_NAMES)
 class DANNClassifier(NeuralClassifierMixin, _BaseDANN):
     def partial_fit(self, X, y, sample_domain=None, sample_weight=None, classes=None):
         """One more epoch on ``(X, y)`` (the first call initialises).
@@ -670,11 +720,11 @@ class DANNClassifier(NeuralClassifierMixin, _BaseDANN):
         self : DANNClassifier
             The updated estimator.
         """
-        self._partial_fit_classes = None if hasattr(self, "net_") else classes
-        try:
-            return _BaseDANN.partial_fit(self, X, y, sample_domain, sample_weight)
-        finally:
-            del self._partial_fit_classes
+        if not hasattr(self, "net_"):
+            self._validate_params()
+        return self._fit_domains(
+            X, y, sample_domain, sample_weight, partial=True, classes=classes
+        )
 
     __doc__ = (
         """Domain-adversarial neural network classifier (DANN).
@@ -747,8 +797,9 @@ class DANNClassifier(NeuralClassifierMixin, _BaseDANN):
     )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class DANNRegressor(NeuralRegressorMixin, _BaseDANN):
-    def _encode_targets(self, y, reset):
+    def _encode_targets(self, y, reset, classes=None):
         target, n_outputs = super()._encode_targets(y, reset)
         if reset:
             self.y_mean_ = target.mean(dim=0).numpy().astype(np.float64)

@@ -26,15 +26,15 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import Callback, ProgressBar
 from skorch.dataset import unpack_data
 
-from ..neural._base import (
+from ..neural._callbacks import ScheduledLearningRate, StopOnNonFiniteLoss
+from ..neural._nets import (
     OPTIMIZERS,
-    _Net,
-    _StopOnNonFiniteLoss,
-    _TensorDataset,
+    Net,
+    TensorDataset,
     float64_state,
     resolve_device,
 )
-from ..neural._schedules import SCHEDULES, schedule_factor
+from ..neural._schedules import SCHEDULES
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ..utils.parallel import torch_threads_for_task
 from ..utils.validation import check_classification_targets_min2
@@ -63,7 +63,7 @@ def _optimizer(name, params, lr, beta1, momentum):
     return OPTIMIZERS[name](params, lr=lr)
 
 
-class _GANNet(_Net):
+class _GANNet(Net):
     """The skorch net of a GAN: two optimizers and the alternating step."""
 
     def __init__(self, *args, gan=None, **kwargs):
@@ -165,32 +165,6 @@ def _mmd2(a, b):
     return (
         kernel_mean(a, a, True) + kernel_mean(b, b, True) - 2 * kernel_mean(a, b, False)
     )
-
-
-class _ScheduledLearningRates(Callback):
-    """Scales both networks' learning rates by the schedule's factor at the
-    start of every epoch."""
-
-    def __init__(self, gan):
-        self.gan = gan
-
-    def on_epoch_begin(self, net, **kwargs):
-        gan = self.gan
-        factor = schedule_factor(
-            gan.lr_schedule,
-            len(net.history) - 1,
-            decay=gan.lr_decay,
-            step_size=gan.lr_step_size,
-            max_epochs=gan.max_epochs,
-        )
-        d_lr = gan.discriminator_learning_rate or gan.learning_rate
-        for optimizer, lr in (
-            (net.optimizer_, gan.learning_rate),
-            (net.optimizer_discriminator_, d_lr),
-        ):
-            for group in optimizer.param_groups:
-                group["lr"] = lr * factor
-        net.history.record("lr", gan.learning_rate * factor)
 
 
 class _EpochMeans(Callback):
@@ -306,7 +280,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
         inputs = torch.from_numpy(np.ascontiguousarray(self._scale(X), np.float32))
-        dataset = _TensorDataset(inputs, torch.from_numpy(labels), None)
+        dataset = TensorDataset(inputs, torch.from_numpy(labels), None)
         if not continuing:
             torch.manual_seed(seed)
             n_classes = len(self.classes_) if self.conditional else 0
@@ -321,9 +295,9 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _make_net(self, module, seed):
         callbacks = [
-            ("finite_loss", _StopOnNonFiniteLoss()),
+            ("finite_loss", StopOnNonFiniteLoss()),
             ("epoch_means", _EpochMeans()),
-            ("lr_schedule", _ScheduledLearningRates(self)),
+            ("lr_schedule", self._schedule_callback()),
         ]
         if self.verbose >= 2:
             callbacks.append(("progress", ProgressBar()))
@@ -340,6 +314,17 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             device=resolve_device(self.device),
             shuffle_seed=seed,
             gan=self,
+        )
+
+    def _schedule_callback(self):
+        """Both networks' learning rates scaled by the schedule's factor."""
+        d_lr = self.discriminator_learning_rate or self.learning_rate
+        return ScheduledLearningRate(
+            {"optimizer_": self.learning_rate, "optimizer_discriminator_": d_lr},
+            self.lr_schedule,
+            self.lr_decay,
+            self.lr_step_size,
+            self.max_epochs,
         )
 
     def _record_history(self):

@@ -13,18 +13,25 @@ from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, StrOptions
 from ._augment import AUGMENTATIONS
-from ._base import BaseNeuralEstimator
-from ._mlp import _ATTRIBUTES_DOC, _training_doc
+from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._training_params import (
+    FITTED_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules import CNN
 from .modules._mlp import ACTIVATIONS
 
 __all__ = ["CNNClassifier", "CNNRegressor"]
 
 
-class _BaseCNN(BaseNeuralEstimator):
+class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
+    _supports_augment = True
+
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
+        **FeatureExtractorMixin._parameter_constraints,
         "filters": [tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
@@ -65,6 +72,9 @@ class _BaseCNN(BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=30,
         batch_size=64,
         early_stopping=False,
@@ -74,6 +84,9 @@ class _BaseCNN(BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -102,6 +115,9 @@ class _BaseCNN(BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -111,6 +127,9 @@ class _BaseCNN(BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -255,17 +274,19 @@ _CNN_PARAMETERS_DOC += """
     activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "elu"}, \
             default="relu"
         Activation of every block.
-""" + _training_doc(30, 64, '``"features.0"``, ``"output"``')
+""" + TRAINING_MARKER.lstrip("\n")
+_LAYER_NAMES = '``"features.0"``, ``"output"``'
 _CNN_ATTRIBUTES_DOC = (
     """
     input_shape_ : tuple of int
         ``(C, L)`` or ``(C, H, W)`` of one input, as the network sees it.
     head_ : {"gap", "flatten"}
         The head used."""
-    + _ATTRIBUTES_DOC
+    + FITTED_ATTRIBUTES_DOC
 )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class CNNClassifier(NeuralClassifierMixin, _BaseCNN):
     __doc__ = (
         """A convolutional network classifier.
@@ -312,6 +333,7 @@ class CNNClassifier(NeuralClassifierMixin, _BaseCNN):
     )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class CNNRegressor(NeuralRegressorMixin, _BaseCNN):
     __doc__ = (
         """A convolutional network regressor.

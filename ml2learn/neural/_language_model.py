@@ -13,13 +13,13 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._base import BaseNeuralEstimator
-from ._mlp import _training_doc
+from ._training_params import TRAINING_MARKER, document_training_parameters
 from .modules._language import (
     RecurrentLanguageNetwork,
     TokenCrossEntropy,
@@ -45,7 +45,16 @@ class _BaseLanguageModel(BaseNeuralEstimator):
 
     # -- data ---------------------------------------------------------------
 
-    def _encode_targets(self, y, reset):
+    def _reads_tokens(self):
+        return True
+
+    def _validate_X(self, X, reset):
+        return validate_data(self, X, dtype=np.int64, reset=reset)
+
+    def _validate_Xy(self, X, y, reset):
+        return validate_data(self, X, y, dtype=np.int64, reset=reset, multi_output=True)
+
+    def _encode_targets(self, y, reset, classes=None):
         return torch.from_numpy(np.asarray(y, dtype=np.int64)), len(
             self.encoder_.index_to_token_
         )
@@ -115,12 +124,7 @@ class _BaseLanguageModel(BaseNeuralEstimator):
             self._validate_params()
             self._fit_vocabulary(texts)
         inputs, targets = self._pairs(texts)
-        warm = self.warm_start
-        self.warm_start = True
-        try:
-            return self._train(inputs, targets, None, epochs=1)
-        finally:
-            self.warm_start = warm
+        return self._train(inputs, targets, None, partial=True)
 
     # -- scoring --------------------------------------------------------------
 
@@ -227,7 +231,7 @@ class _BaseLanguageModel(BaseNeuralEstimator):
         generated = []
         with torch.no_grad():
             for _ in range(max_new_tokens):
-                window = torch.tensor([ids[-context:]], dtype=torch.float32)
+                window = torch.tensor([ids[-context:]], dtype=torch.int64)
                 logits = module(window.to(device))[0, -1].double().cpu()
                 logits[[0, _BOS]] = -np.inf  # never padding or a new start
                 if temperature == 0:
@@ -276,11 +280,19 @@ _LM_ATTRIBUTES = """
         Mean next-token cross-entropy per epoch.
     frozen_ : list of str
         Names of the layers kept fixed.
+    copied_layers_ : list of str
+        Layers whose weights ``init_from`` gave (empty without it).
+    new_layers_ : list of str
+        Layers ``init_from`` could not give.
+    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
+        With ``record_gradient_norms``: every weight's mean gradient norm per
+        epoch.
     n_features_in_ : int
         Context length (``encoder_.max_len_ - 1``).
 """
 
 
+@document_training_parameters('``"embedding"``, ``"recurrent"``')
 class RNNLanguageModel(_BaseLanguageModel):
     __doc__ = (
         """A recurrent language model (character or word level).
@@ -301,9 +313,7 @@ class RNNLanguageModel(_BaseLanguageModel):
     dropout : float, default=0.0
         Dropout between layers and before the output layer."""
         + _TEXT_DOC
-        + _training_doc(100, '"auto"', '``"embedding"``, ``"recurrent"``').replace(
-            "learning_rate : float, default=1e-3", "learning_rate : float, default=1e-2"
-        )
+        + TRAINING_MARKER
         + _LM_ATTRIBUTES
         + """
     See Also
@@ -352,6 +362,9 @@ class RNNLanguageModel(_BaseLanguageModel):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=100,
         batch_size="auto",
         early_stopping=False,
@@ -361,6 +374,8 @@ class RNNLanguageModel(_BaseLanguageModel):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -385,6 +400,9 @@ class RNNLanguageModel(_BaseLanguageModel):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -394,6 +412,8 @@ class RNNLanguageModel(_BaseLanguageModel):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -411,6 +431,7 @@ class RNNLanguageModel(_BaseLanguageModel):
         )
 
 
+@document_training_parameters('``"embedding"``, ``"blocks.0"``')
 class TransformerLanguageModel(_BaseLanguageModel):
     __doc__ = (
         """A decoder-only transformer language model (GPT-style).
@@ -437,11 +458,7 @@ class TransformerLanguageModel(_BaseLanguageModel):
     warmup_epochs : int, default=0
         Linear learning-rate warm-up over the first epochs."""
         + _TEXT_DOC
-        + _training_doc(100, '"auto"', '``"embedding"``, ``"blocks.0"``')
-        .replace('default="adam"', 'default="adamw"')
-        .replace(
-            "learning_rate : float, default=1e-3", "learning_rate : float, default=3e-3"
-        )
+        + TRAINING_MARKER
         + _LM_ATTRIBUTES
         + """
     See Also
@@ -497,6 +514,9 @@ class TransformerLanguageModel(_BaseLanguageModel):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=100,
         batch_size="auto",
         early_stopping=False,
@@ -506,6 +526,8 @@ class TransformerLanguageModel(_BaseLanguageModel):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -532,6 +554,9 @@ class TransformerLanguageModel(_BaseLanguageModel):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -541,6 +566,8 @@ class TransformerLanguageModel(_BaseLanguageModel):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator

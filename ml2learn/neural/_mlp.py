@@ -9,17 +9,23 @@ cross-entropy per label for multi-label targets, linear + squared error for
 from numbers import Integral, Real
 
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseNeuralEstimator
+from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._training_params import (
+    FITTED_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules import MLP
 from .modules._mlp import ACTIVATIONS
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 
-class _BaseMLP(BaseNeuralEstimator):
+class _BaseMLP(FeatureExtractorMixin, BaseNeuralEstimator):
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
+        **FeatureExtractorMixin._parameter_constraints,
         "hidden_layer_sizes": [tuple, list, Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -42,6 +48,9 @@ class _BaseMLP(BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=200,
         batch_size="auto",
         early_stopping=False,
@@ -51,6 +60,9 @@ class _BaseMLP(BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -70,6 +82,9 @@ class _BaseMLP(BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -79,6 +94,9 @@ class _BaseMLP(BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -121,112 +139,12 @@ _MLP_ARCHITECTURE_DOC = """
         Batch normalisation before or after each hidden activation.
 """
 
-_TRAINING_DOC = """
-    optimizer : {"sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta"}, \
-            default="adam"
-        The update rule.
-    learning_rate : float, default=1e-3
-        Initial learning rate ``eta_0``. Range ``(0, inf)``.
-    momentum : float, default=0.9
-        Momentum of ``optimizer="sgd"``. Range ``[0, 1]``.
-    nesterov : bool, default=False
-        Nesterov momentum (``optimizer="sgd"`` with momentum > 0).
-    lr_schedule : {"time", "step", "exponential", "cosine"} or None, default=None
-        Per-epoch learning rate: ``eta_0 / (1 + k t)``, ``eta_0 * drop **
-        floor(t / lr_step_size)``, ``eta_0 * exp(-k t)`` or a cosine decay to
-        0 over ``max_epochs``; ``None`` keeps ``eta_0``.
-    lr_decay : float, default=0.1
-        ``k`` of the time-based and exponential schedules, ``drop`` of the
-        step schedule. Range ``[0, inf)``.
-    lr_step_size : int, default=10
-        Epochs between two drops of the step schedule.
-    weight_decay : float, default=0.0
-        L2 penalty as PyTorch applies it: ``weight_decay * w`` is added to
-        every gradient (the gradient of ``weight_decay / 2 * sum w^2``).
-    l1 : float, default=0.0
-        ``lambda`` of the L1 term ``lambda * sum |w|`` added to the training
-        loss (weight matrices only, not biases).
-    max_epochs : int, default=@MAX_EPOCHS@
-        Epochs of training (fewer with early stopping).
-    batch_size : int or "auto", default=@BATCH_SIZE@
-        Mini-batch size; ``"auto"`` is ``min(200, n_samples)``.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, stop when the
-        validation loss has not improved by ``min_delta`` for ``patience``
-        epochs and restore the best weights.
-    patience : int, default=5
-        Epochs without improvement before stopping.
-    min_delta : float, default=1e-3
-        Smallest decrease of the validation loss that counts.
-    validation_fraction : float, default=0.1
-        Share held out for early stopping. Range ``(0, 1)``.
-    warm_start : bool, default=False
-        Continue training the fitted network instead of starting anew.
-    init_from : fitted estimator of the same architecture, default=None
-        Copy its weights before training (transfer learning).
-    freeze : int, str, list of str or None, default=None
-        Layers kept fixed: the first ``freeze`` layers, or layer names
-        (@LAYER_NAMES@).
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout, batch order and the validation split:
-        two fits with the same seed are identical on CPU.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where to train; ``"auto"`` picks CUDA when available.@ACCELERATOR@
-    verbose : int, default=0
-        0 silent, 1 skorch's epoch table, 2 adds a progress bar.
-    callbacks : list of skorch callbacks, default=None
-        Extra callbacks, run before the built-in ones.
-"""
+_PARAMETERS_DOC = _MLP_ARCHITECTURE_DOC + TRAINING_MARKER
+
+_LAYER_NAMES = '``"hidden.0"``, ``"output"``'
 
 
-_ACCELERATOR_DOC = """
-    accelerator : accelerate.Accelerator or None, default=None
-        Train through Hugging Face Accelerate (skorch's
-        ``AccelerateMixin``): the accelerator picks the device (``device`` is
-        then ignored), runs mixed precision if it was built with
-        ``mixed_precision``, and under ``accelerate launch`` trains on
-        several GPUs or machines, each process on its share of every
-        mini-batch, gradients averaged. Prediction runs on the
-        accelerator's device in every process. Needs the ``[gpu]`` extra."""
-
-
-def _training_doc(max_epochs, batch_size, layer_names, accelerator=True):
-    """The training parameters' docs with one estimator's defaults."""
-    return (
-        _TRAINING_DOC.replace("@ACCELERATOR@", _ACCELERATOR_DOC if accelerator else "")
-        .replace("@MAX_EPOCHS@", str(max_epochs))
-        .replace("@BATCH_SIZE@", str(batch_size))
-        .replace("@LAYER_NAMES@", layer_names)
-    )
-
-
-_PARAMETERS_DOC = _MLP_ARCHITECTURE_DOC + _training_doc(
-    200, '"auto"', '``"hidden.0"``, ``"output"``'
-)
-
-_ATTRIBUTES_DOC = """
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.module_`` is the torch module and
-        ``net_.history`` the per-epoch record (``train_loss``,
-        ``valid_loss``, ``lr``, ...).
-    n_epochs_ : int
-        Epochs run in total.
-    loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Training loss per epoch.
-    validation_loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Validation loss per epoch (with ``early_stopping``).
-    best_epoch_ : int
-        Epoch of the lowest validation loss, whose weights were restored
-        (with ``early_stopping``).
-    frozen_ : list of str
-        Names of the layers kept fixed.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
-"""
-
-
+@document_training_parameters(_LAYER_NAMES)
 class MLPClassifier(NeuralClassifierMixin, _BaseMLP):
     __doc__ = (
         """A multi-layer perceptron classifier trained with mini-batches.
@@ -242,7 +160,7 @@ class MLPClassifier(NeuralClassifierMixin, _BaseMLP):
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels (label indices for multi-label targets)."""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -277,6 +195,7 @@ class MLPClassifier(NeuralClassifierMixin, _BaseMLP):
     )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
     __doc__ = (
         """A multi-layer perceptron regressor trained with mini-batches.
@@ -288,7 +207,7 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
         + """
     Attributes
     ----------"""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------

@@ -12,18 +12,23 @@ from numbers import Integral, Real
 import numpy as np
 
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseNeuralEstimator
-from ._mlp import _ATTRIBUTES_DOC, _training_doc
+from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._sequence_input import _SequenceInput
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._training_params import (
+    FITTED_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules._rnn import CELLS, RecurrentNetwork
 
 __all__ = ["LSTMClassifier", "LSTMRegressor", "RNNClassifier", "RNNRegressor"]
 
 
-class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
+class _BaseRNN(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimator):
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
+        **FeatureExtractorMixin._parameter_constraints,
         "cell": [StrOptions(set(CELLS))],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
@@ -52,6 +57,9 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=50,
         batch_size="auto",
         early_stopping=False,
@@ -61,6 +69,9 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -83,6 +94,9 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -92,6 +106,9 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -132,7 +149,8 @@ class _BaseRNN(_SequenceInput, BaseNeuralEstimator):
         return self.net_.module_.last_attention.cpu().numpy().astype(np.float64)
 
 
-_RNN_DOC = """
+_RNN_DOC = (
+    """
     Parameters
     ----------
     cell : {"rnn", "lstm", "gru"}, default="lstm"
@@ -153,9 +171,10 @@ _RNN_DOC = """
     pooling : {"last", "mean", "attention"}, default="last"
         One vector per sequence: the last hidden state (the final states of
         both directions when bidirectional), the mean of the outputs over
-        the real steps, or their ``softmax(w^T h_t)``-weighted sum.""" + _training_doc(
-    50, '"auto"', '``"embedding"``, ``"recurrent"``, ``"output"``'
-).replace("learning_rate : float, default=1e-3", "learning_rate : float, default=1e-2")
+        the real steps, or their ``softmax(w^T h_t)``-weighted sum."""
+    + TRAINING_MARKER
+)
+_LAYER_NAMES = '``"embedding"``, ``"recurrent"``, ``"output"``'
 
 _RNN_NOTES = """
     Notes
@@ -168,6 +187,7 @@ _RNN_NOTES = """
 """
 
 
+@document_training_parameters(_LAYER_NAMES)
 class RNNClassifier(NeuralClassifierMixin, _BaseRNN):
     __doc__ = (
         """A recurrent network classifier (RNN, LSTM or GRU).
@@ -187,7 +207,7 @@ class RNNClassifier(NeuralClassifierMixin, _BaseRNN):
         Values per step ``F`` (1 for token ids).
     n_tokens_ : int
         Number of token ids (with ``embedding_dim``)."""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -218,6 +238,7 @@ class RNNClassifier(NeuralClassifierMixin, _BaseRNN):
     )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class RNNRegressor(NeuralRegressorMixin, _BaseRNN):
     __doc__ = (
         """A recurrent network regressor (RNN, LSTM or GRU).
@@ -235,7 +256,7 @@ class RNNRegressor(NeuralRegressorMixin, _BaseRNN):
         Values per step ``F`` (1 for token ids).
     n_tokens_ : int
         Number of token ids (with ``embedding_dim``)."""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------

@@ -19,7 +19,7 @@ from ..text._validation import check_documents
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_sample_weight
 from ._base import BaseNeuralEstimator
-from ._mlp import _training_doc
+from ._training_params import TRAINING_MARKER, document_training_parameters
 from .modules._language import TokenCrossEntropy
 from .modules._rnn import CELLS
 from .modules._seq2seq import EOS, RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
@@ -29,6 +29,7 @@ __all__ = ["Seq2SeqTranslator"]
 _TOKENIZER = [StrOptions({"word", "char"}), HasMethods(["transform"])]
 
 
+@document_training_parameters('``"encoder"``, ``"source_embedding"``')
 class Seq2SeqTranslator(BaseNeuralEstimator):
     """An encoder-decoder that maps texts to texts, with attention.
 
@@ -92,7 +93,7 @@ default="word"
         Lowercase both sides first."""
 
     __doc__ += (
-        _training_doc(30, '"auto"', '``"encoder"``, ``"source_embedding"``')
+        TRAINING_MARKER
         + """
     Attributes
     ----------
@@ -112,6 +113,13 @@ default="word"
         Epoch of the lowest validation loss (with ``early_stopping``).
     frozen_ : list of str
         Names of the layers kept fixed.
+    copied_layers_ : list of str
+        Layers whose weights ``init_from`` gave (empty without it).
+    new_layers_ : list of str
+        Layers ``init_from`` could not give.
+    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
+        With ``record_gradient_norms``: every weight's mean gradient norm per
+        epoch.
 
     See Also
     --------
@@ -213,6 +221,9 @@ default="word"
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=30,
         batch_size="auto",
         early_stopping=False,
@@ -222,6 +233,8 @@ default="word"
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -255,6 +268,9 @@ default="word"
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -264,6 +280,8 @@ default="word"
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -310,7 +328,10 @@ default="word"
     def _validate_Xy(self, X, y, reset):
         return X, y  # already token ids, built by _pairs
 
-    def _encode_targets(self, y, reset):
+    def _reads_tokens(self):
+        return True
+
+    def _encode_targets(self, y, reset, classes=None):
         n_tokens = len(self.target_encoder_.index_to_token_)
         return torch.from_numpy(np.asarray(y, dtype=np.int64)), n_tokens
 
@@ -321,7 +342,7 @@ default="word"
         """Net inputs ``[source ids | target ids]`` and next-token targets."""
         source_ids = self.source_encoder_.transform(sources)
         target_ids = self.target_encoder_.transform(targets)
-        inputs = np.hstack([source_ids, target_ids]).astype(np.float32)
+        inputs = np.hstack([source_ids, target_ids]).astype(np.int64)
         return inputs, target_ids[:, 1:]
 
     def _build_module(self, n_features, n_outputs):
@@ -376,7 +397,7 @@ default="word"
             The fitted translator.
         """
         sources, targets = self._check_pairs(X, y)
-        if not self._continuing():
+        if not (self.warm_start and hasattr(self, "net_")):
             self._fit_vocabularies(sources, targets)
         inputs, next_tokens = self._pairs(sources, targets)
         return self._train(inputs, next_tokens, sample_weight)
@@ -404,12 +425,7 @@ default="word"
             self._validate_params()
             self._fit_vocabularies(sources, targets)
         inputs, next_tokens = self._pairs(sources, targets)
-        warm = self.warm_start
-        self.warm_start = True
-        try:
-            return self._train(inputs, next_tokens, sample_weight, epochs=1)
-        finally:
-            self.warm_start = warm
+        return self._train(inputs, next_tokens, sample_weight, partial=True)
 
     # -- decoding ---------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Sequence inputs shared by the recurrent and transformer estimators:
 token ids (0 is padding) when ``embedding_dim`` is set, else ``(n, T, F)``
-values or 2-D arrays of scalars."""
+values or 2-D arrays of scalars. Token ids are checked as numbers, then
+kept as int64 arrays and tensors all the way to the embedding."""
 
 import numpy as np
 from sklearn.utils.validation import validate_data
@@ -53,8 +54,10 @@ class _SequenceInput:
                 f"X has {step_features} values per step; the network was fitted "
                 f"on {self.n_step_features_}."
             )
-        if self._reads_tokens() and not reset:
-            X = np.where(X >= self.n_tokens_, 1, X).astype(np.float32)  # <UNK>
+        if self._reads_tokens():
+            X = X.astype(np.int64)  # token ids stay integers from here on
+            if not reset:
+                X[X >= self.n_tokens_] = 1  # <UNK>
         return X
 
     def _validate_X(self, X, reset):

@@ -10,9 +10,9 @@ from sklearn.utils.validation import check_array, validate_data
 
 from ..utils.validation import check_classification_targets_min2, check_sample_weight
 from ._base import BaseNeuralEstimator
-from ._mlp import _training_doc
 from ._rnn import _BaseRNN
 from ._sequence_input import _SequenceInput
+from ._training_params import TRAINING_MARKER, document_training_parameters
 from .modules._rnn import RecurrentTagger
 
 __all__ = ["RNNTagger"]
@@ -29,6 +29,7 @@ def _ragged(y):
     return False
 
 
+@document_training_parameters('``"embedding"``, ``"recurrent"``, ``"output"``')
 class RNNTagger(_SequenceInput, BaseNeuralEstimator):
     __doc__ = (
         """A recurrent network that predicts one label per time step.
@@ -56,11 +57,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         Read ``X`` as token ids (0 is padding; ids never seen in ``fit``
         become 1, ``<UNK>``) and embed them in this many dimensions; None
         reads ``X`` as values."""
-        + _training_doc(
-            50, '"auto"', '``"embedding"``, ``"recurrent"``, ``"output"``'
-        ).replace(
-            "learning_rate : float, default=1e-3", "learning_rate : float, default=1e-2"
-        )
+        + TRAINING_MARKER
         + """
     Attributes
     ----------
@@ -88,6 +85,13 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         Epoch of the lowest validation loss (with ``early_stopping``).
     frozen_ : list of str
         Names of the layers kept fixed.
+    copied_layers_ : list of str
+        Layers whose weights ``init_from`` gave (empty without it).
+    new_layers_ : list of str
+        Layers ``init_from`` could not give (a new output layer).
+    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
+        With ``record_gradient_norms``: every weight's mean gradient norm per
+        epoch.
     n_features_in_ : int
         Number of columns of ``X`` seen during fit (``T * F``).
 
@@ -127,7 +131,9 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
     )
 
     _parameter_constraints: dict = {
-        k: v for k, v in _BaseRNN._parameter_constraints.items() if k != "pooling"
+        k: v
+        for k, v in _BaseRNN._parameter_constraints.items()
+        if k not in ("pooling", "feature_layer")
     }
 
     def __init__(
@@ -148,6 +154,9 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=50,
         batch_size="auto",
         early_stopping=False,
@@ -157,6 +166,8 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -178,6 +189,9 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -187,6 +201,8 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -287,7 +303,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         X = self._check_steps(X, step_features, reset)
         return X, self._label_grid(y, X)  # the labels and their real steps
 
-    def _encode_targets(self, y, reset):
+    def _encode_targets(self, y, reset, classes=None):
         y, real = y
         labels = y[real]
         check_classification_targets(labels)

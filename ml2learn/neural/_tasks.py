@@ -22,7 +22,7 @@ __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 class NeuralClassifierMixin(ClassifierMixin):
     """Classes from logits; the loss follows the target type."""
 
-    def _encode_targets(self, y, reset):
+    def _encode_targets(self, y, reset, classes=None):
         if reset:
             self._multilabel = type_of_target(y) == "multilabel-indicator"
         if self._multilabel:
@@ -33,7 +33,6 @@ class NeuralClassifierMixin(ClassifierMixin):
         check_classification_targets(y)
         y = column_or_1d(y, warn=True)
         if reset:
-            classes = getattr(self, "_partial_fit_classes", None)
             self.classes_ = np.unique(y if classes is None else classes)
             check_classification_targets_min2(self.classes_)
         unseen = np.setdiff1d(np.unique(y), self.classes_)
@@ -44,6 +43,9 @@ class NeuralClassifierMixin(ClassifierMixin):
             )
         encoded = np.searchsorted(self.classes_, y)
         return torch.from_numpy(encoded.astype(np.int64)), len(self.classes_)
+
+    def _same_task(self, source):
+        return np.array_equal(getattr(source, "classes_", None), self.classes_)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one more epoch on ``(X, y)`` (the first call initialises).
@@ -65,11 +67,9 @@ class NeuralClassifierMixin(ClassifierMixin):
         self : estimator
             The updated estimator.
         """
-        self._partial_fit_classes = None if hasattr(self, "net_") else classes
-        try:
-            return super().partial_fit(X, y, sample_weight=sample_weight)
-        finally:
-            del self._partial_fit_classes
+        if not hasattr(self, "net_"):
+            self._validate_params()
+        return self._train(X, y, sample_weight, partial=True, classes=classes)
 
     def _make_criterion(self):
         if self._multilabel:
@@ -156,7 +156,7 @@ class NeuralClassifierMixin(ClassifierMixin):
 class NeuralRegressorMixin(RegressorMixin):
     """Values from a linear output layer, trained on the squared error."""
 
-    def _encode_targets(self, y, reset):
+    def _encode_targets(self, y, reset, classes=None):
         y = np.asarray(y, dtype=np.float32)
         if reset:
             self._y_ndim = y.ndim

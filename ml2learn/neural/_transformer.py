@@ -12,18 +12,25 @@ from numbers import Integral, Real
 import numpy as np
 
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseNeuralEstimator
-from ._mlp import _ATTRIBUTES_DOC, _training_doc
+from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._sequence_input import _SequenceInput
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._training_params import (
+    FITTED_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules._transformer import TransformerEncoderNetwork
 
 __all__ = ["TransformerClassifier", "TransformerRegressor"]
 
 
-class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
+class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimator):
+    _supports_warmup = True
+
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
+        **FeatureExtractorMixin._parameter_constraints,
         "d_model": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
@@ -58,6 +65,9 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         lr_step_size=10,
         weight_decay=0.0,
         l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
         max_epochs=50,
         batch_size="auto",
         early_stopping=False,
@@ -67,6 +77,9 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         warm_start=False,
         init_from=None,
         freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -92,6 +105,9 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         self.lr_step_size = lr_step_size
         self.weight_decay = weight_decay
         self.l1 = l1
+        self.gradient_clip_norm = gradient_clip_norm
+        self.gradient_clip_value = gradient_clip_value
+        self.weight_init = weight_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -101,6 +117,9 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         self.warm_start = warm_start
         self.init_from = init_from
         self.freeze = freeze
+        self.fine_tune_lr_factor = fine_tune_lr_factor
+        self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -150,7 +169,8 @@ class _BaseTransformer(_SequenceInput, BaseNeuralEstimator):
         return self.net_.module_.attention_maps().cpu().numpy().astype(np.float64)
 
 
-_TRANSFORMER_DOC = """
+_TRANSFORMER_DOC = (
+    """
     Parameters
     ----------
     d_model : int, default=64
@@ -177,11 +197,13 @@ _TRANSFORMER_DOC = """
         the residual sum (the original paper).
     warmup_epochs : int, default=0
         Linear learning-rate warm-up: epoch ``t < warmup_epochs`` uses
-        ``(t + 1) / (warmup_epochs + 1)`` of the scheduled rate.""" + _training_doc(
-    50, '"auto"', '``"embedding"``, ``"blocks.0"``, ``"output"``'
-).replace('default="adam"', 'default="adamw"')
+        ``(t + 1) / (warmup_epochs + 1)`` of the scheduled rate."""
+    + TRAINING_MARKER
+)
+_LAYER_NAMES = '``"embedding"``, ``"blocks.0"``, ``"output"``'
 
 
+@document_training_parameters(_LAYER_NAMES)
 class TransformerClassifier(NeuralClassifierMixin, _BaseTransformer):
     __doc__ = (
         """An encoder-only transformer classifier.
@@ -204,7 +226,7 @@ class TransformerClassifier(NeuralClassifierMixin, _BaseTransformer):
         Values per step ``F`` (1 for token ids).
     n_tokens_ : int
         Number of token ids (with ``token_input``)."""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -233,6 +255,7 @@ class TransformerClassifier(NeuralClassifierMixin, _BaseTransformer):
     )
 
 
+@document_training_parameters(_LAYER_NAMES)
 class TransformerRegressor(NeuralRegressorMixin, _BaseTransformer):
     __doc__ = (
         """An encoder-only transformer regressor.
@@ -250,7 +273,7 @@ class TransformerRegressor(NeuralRegressorMixin, _BaseTransformer):
         Values per step ``F`` (1 for token ids).
     n_tokens_ : int
         Number of token ids (with ``token_input``)."""
-        + _ATTRIBUTES_DOC
+        + FITTED_ATTRIBUTES_DOC
         + """
     See Also
     --------

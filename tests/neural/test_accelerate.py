@@ -28,7 +28,7 @@ from ml2learn.neural import (
     Seq2SeqTranslator,
     TransformerRegressor,
 )
-from ml2learn.neural._base import _share
+from ml2learn.neural._nets import _share
 
 accelerate = pytest.importorskip("accelerate")
 
@@ -96,7 +96,7 @@ def test_one_process_fits_exactly_as_without(accelerator, digits):
     ):
         plain.fit(*data)
         accelerated.fit(*data)
-        assert type(accelerated.net_).__name__ == "_AcceleratedNet"
+        assert type(accelerated.net_).__name__ == "AcceleratedNet"
         np.testing.assert_array_equal(
             getattr(accelerated, method)(X), getattr(plain, method)(X),
             err_msg=type(plain).__name__,

@@ -110,8 +110,9 @@ class _ScriptedValidation(Callback):
 
 
 def test_early_stopping_on_a_scripted_validation_curve():
-    # best at epoch 3 (0.4); 0.3999 is not better by min_delta = 0.001; five
-    # epochs without improvement (4..8) stop training after epoch 8
+    # the reference is epoch 3 (0.4); 0.3999 at epoch 4 is not better by
+    # min_delta = 0.001, so epochs 4..8 count five misses and training stops
+    # after epoch 8; the lowest loss is still epoch 4's, whose weights return
     script = [1.0, 0.5, 0.4, 0.3999, 0.45, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1]
     recorder = _ScriptedValidation(script)
     clf = MLPClassifier(
@@ -124,14 +125,36 @@ def test_early_stopping_on_a_scripted_validation_curve():
         **FAST,
     ).fit(X_clf, y_clf)
     assert clf.n_epochs_ == 8
-    assert clf.best_epoch_ == 3
+    assert clf.best_epoch_ == 4
     np.testing.assert_allclose(clf.validation_loss_curve_, script[:8])
     restored = clf.net_.module_.state_dict()
-    for name, value in recorder.snapshots[2].items():
-        torch.testing.assert_close(restored[name], value)
+    for name, value in recorder.snapshots[3].items():
+        torch.testing.assert_close(restored[name], value, rtol=0, atol=0)
     assert not torch.equal(
-        restored["output.weight"], recorder.snapshots[-1]["output.weight"]
+        restored["output.weight"], recorder.snapshots[2]["output.weight"]
     )
+
+
+def test_early_stopping_restores_a_late_small_improvement():
+    # 0.30 at epoch 2 is the reference; the late 0.2995 (epoch 6) improves by
+    # less than min_delta, so patience runs out after epoch 6, and the lowest
+    # loss, epoch 6's, is what the model keeps
+    script = [0.5, 0.30, 0.31, 0.32, 0.305, 0.2995, 0.4, 0.4]
+    recorder = _ScriptedValidation(script)
+    clf = MLPClassifier(
+        early_stopping=True,
+        patience=4,
+        min_delta=1e-3,
+        max_epochs=8,
+        callbacks=[recorder],
+        random_state=0,
+        **FAST,
+    ).fit(X_clf, y_clf)
+    assert clf.n_epochs_ == 6
+    assert clf.best_epoch_ == 6
+    restored = clf.net_.module_.state_dict()
+    for name, value in recorder.snapshots[5].items():
+        torch.testing.assert_close(restored[name], value, rtol=0, atol=0)
 
 
 def test_early_stopping_really_stops():
@@ -139,7 +162,8 @@ def test_early_stopping_really_stops():
     clf = MLPClassifier(early_stopping=True, max_epochs=300, random_state=0, **FAST)
     clf.fit(X / 16, y)
     assert clf.n_epochs_ < 300
-    assert clf.best_epoch_ == clf.n_epochs_ - clf.patience
+    lowest = int(np.argmin(clf.validation_loss_curve_)) + 1
+    assert clf.best_epoch_ == lowest >= clf.n_epochs_ - clf.patience
 
 
 @pytest.mark.parametrize("schedule", ["time", "step", "exponential", "cosine"])
@@ -332,7 +356,7 @@ def test_init_from_and_freeze_first_layer():
     torch.testing.assert_close(
         named.net_.module_.state_dict()["output.weight"], before["output.weight"]
     )
-    with pytest.raises(ValueError, match="same architecture"):
+    with pytest.raises(ValueError, match="same feature extractor"):
         MLPClassifier((4,), init_from=source, max_epochs=1).fit(X_clf, y_clf)
     with pytest.raises(ValueError, match="do not exist"):
         MLPClassifier((16, 8), freeze=["nope"], max_epochs=1).fit(X_clf, y_clf)

@@ -61,7 +61,7 @@ class RecurrentLanguageNetwork(nn.Module):
         self.output = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, x):  # (B, L) ids -> (B, L, V)
-        outputs, _ = self.recurrent(self.embedding(x.round().long()))
+        outputs, _ = self.recurrent(self.embedding(x.long()))
         return self.output(self.dropout(outputs))
 
     def freezable_blocks(self):
@@ -123,7 +123,7 @@ class TransformerLanguageNetwork(nn.Module):
         self.output = nn.Linear(d_model, vocab_size)
 
     def forward(self, x):  # (B, L) ids -> (B, L, V)
-        ids = x.round().long()
+        ids = x.long()
         hidden = self.positions(self.embedding(ids))
         mask = causal_mask(ids.shape[1], device=ids.device)
         for block in self.blocks:

@@ -99,7 +99,7 @@ class RecurrentNetwork(nn.Module):
         vector ``(B, H)``."""
         B = x.shape[0]
         if self.embedding is not None:
-            ids, lengths = right_align(x.round().long())
+            ids, lengths = right_align(x.long())
             inputs = self.embedding(ids)
         else:
             inputs = x.reshape(B, self.n_steps, self.n_step_features)
@@ -158,7 +158,7 @@ class RecurrentTagger(RecurrentNetwork):
         logits = self.output(self.dropout(outputs))
         if self.embedding is not None:
             # encode read the tokens moved to the front: send each back
-            padding = (x.round() == 0).to(torch.int8)
+            padding = (x == 0).to(torch.int8)
             origin = torch.sort(padding, dim=1, stable=True).indices
             logits = torch.zeros_like(logits).scatter(
                 1, origin[..., None].expand_as(logits), logits

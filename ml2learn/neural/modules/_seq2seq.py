@@ -42,7 +42,7 @@ def _source_lengths(source):
 
 
 def _split_input(x, source_len):
-    ids = x.round().long()
+    ids = x.long()
     return ids[:, :source_len], ids[:, source_len:]
 
 

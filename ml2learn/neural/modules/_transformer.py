@@ -92,7 +92,7 @@ class TransformerEncoderNetwork(nn.Module):
         mask ``(B, 1, 1, T')``, True at padding."""
         B = x.shape[0]
         if self.token_input:
-            ids, lengths = right_align(x.round().long())
+            ids, lengths = right_align(x.long())
             hidden = self.embedding(ids)
         else:
             hidden = self.embedding(x.reshape(B, self.n_steps, self.n_step_features))

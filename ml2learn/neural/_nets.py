@@ -1,0 +1,367 @@
+"""The skorch side of the engine: datasets, batches and the nets.
+
+Mini-batches are tensor slices (:class:`SliceIterator`) rather than a
+``DataLoader`` collating samples one by one, which is most of skorch's
+overhead on small tabular data. :class:`Net` is skorch's ``NeuralNet`` with
+a weighted loss, an L1 term, per-group learning-rate factors and an
+interrupt that propagates; families subclass it at skorch's seams
+(``train_step_single``, ``get_iterator``, ``initialize_optimizer``).
+"""
+
+import math
+import warnings
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.exceptions import DeviceWarning
+from skorch.hf import AccelerateMixin
+
+from ._augment import Augmenter
+from ._callbacks import stops_training
+
+__all__ = [
+    "OPTIMIZERS",
+    "AcceleratedNet",
+    "Net",
+    "SliceIterator",
+    "TensorDataset",
+    "float64_state",
+    "resolve_device",
+]
+
+OPTIMIZERS = {
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "adagrad": torch.optim.Adagrad,
+    "adadelta": torch.optim.Adadelta,
+}
+
+
+def _pick(tensor, rows):
+    return None if tensor is None else tensor[rows]
+
+
+class TensorDataset(torch.utils.data.Dataset):
+    """Inputs, targets and per-sample weights held as tensors; equal weights
+    are held as ``sample_weight=None``."""
+
+    def __init__(self, X, y=None, sample_weight=None):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        if self.y is None:
+            return self.X[i], torch.zeros(())
+        return self.X[i], (self.y[i], _pick(self.sample_weight, i))
+
+    def subset(self, rows):
+        rows = torch.as_tensor(rows)
+        pick = lambda t: None if t is None else t[rows]  # noqa: E731
+        return TensorDataset(self.X[rows], pick(self.y), pick(self.sample_weight))
+
+
+def _share(rows, index, n_processes):
+    """Process ``index``'s contiguous part of a batch's rows (parts differ in
+    size by at most one; a batch smaller than ``n_processes`` is repeated so
+    that every process gets a row)."""
+    if isinstance(rows, slice):
+        rows = torch.arange(rows.start, rows.stop)
+    if len(rows) < n_processes:
+        rows = rows.repeat(math.ceil(n_processes / len(rows)))
+    return torch.tensor_split(rows, n_processes)[index]
+
+
+class SliceIterator:
+    """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
+
+    def __init__(
+        self, dataset, batch_size, shuffle=False, rng=None, transform=None, shard=None
+    ):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = rng
+        self.transform = transform
+        # (process index, number of processes): yield that process's part of
+        # every batch (data-parallel training; every process shuffles alike)
+        self.shard = shard
+
+    def __len__(self):
+        n = len(self.dataset)
+        batches = math.ceil(n / self.batch_size)
+        if self.shuffle and batches > 1 and n % self.batch_size == 1:
+            batches -= 1
+        return batches
+
+    def __iter__(self):
+        data = self.dataset
+        n = len(data)
+        order = None
+        if self.shuffle:
+            order = torch.from_numpy(self.rng.permutation(n))
+        starts = list(range(0, n, self.batch_size))
+        if self.shuffle and len(starts) > 1 and n - starts[-1] == 1:
+            # a one-sample training batch breaks batch norm: join the last two
+            starts.pop()
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else n
+            rows = slice(start, stop) if order is None else order[start:stop]
+            if self.shard is not None and self.shard[1] > 1:
+                rows = _share(rows, *self.shard)
+            inputs = data.X[rows]
+            if self.transform is not None:
+                inputs = self.transform(inputs)
+            if data.y is None:
+                yield inputs, None
+            else:
+                yield inputs, (data.y[rows], _pick(data.sample_weight, rows))
+
+
+def resolve_device(device):
+    """The torch device for a ``device`` parameter ("cpu", "cuda", "auto")."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was asked for but CUDA is not available.")
+    return device
+
+
+def float64_state(module):
+    """``module``'s state with floating tensors in float64, for
+    ``torch.func.functional_call`` (the float32 weights stay as they are)."""
+    return {
+        name: value.double() if value.is_floating_point() else value
+        for name, value in module.state_dict().items()
+    }
+
+
+def _weight_matrices(module):
+    """The weights that L1 penalises: every parameter with two or more dims."""
+    return [p for p in module.parameters() if p.ndim > 1 and p.requires_grad]
+
+
+class Net(NeuralNet):
+    """skorch net with a weighted loss, an L1 term and tensor-slice batches.
+
+    ``frozen`` names layers that train in evaluation mode; ``shuffle_seed``
+    seeds the order of the training batches (and the augmentation);
+    ``lr_factors`` maps parameter names to a factor of the learning rate
+    (their own optimizer parameter group, ``lr_factor``).
+    Unlike skorch's, :meth:`partial_fit` lets a ``KeyboardInterrupt``
+    through: only :class:`~ml2learn.neural._callbacks.StopTraining` (or
+    skorch's own early stopping) ends training quietly.
+    """
+
+    def __init__(
+        self,
+        *args,
+        l1=0.0,
+        shuffle_seed=0,
+        augment=None,
+        lr_factors=None,
+        frozen=(),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.l1 = l1
+        self.shuffle_seed = shuffle_seed
+        self.augment = augment
+        self.lr_factors = lr_factors
+        self.frozen = frozen
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        if not self.initialized_:
+            self.initialize()
+        self.notify("on_train_begin", X=X, y=y)
+        try:
+            self.fit_loop(X, y, **fit_params)
+        except (KeyboardInterrupt, Exception) as error:
+            if not stops_training(error):
+                raise
+        self.notify("on_train_end", X=X, y=y)
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        named = list(self.get_all_learnable_params())
+        args, kwargs = self.get_params_for_optimizer("optimizer", named)
+        if self.lr_factors:
+            groups = {}
+            for name, param in named:
+                factor = self.lr_factors.get(name.removeprefix("module."), 1.0)
+                groups.setdefault(factor, []).append(param)
+            lr = kwargs.get("lr", self.lr)
+            args = (
+                [
+                    {"params": group, "lr": lr * factor, "lr_factor": factor}
+                    for factor, group in groups.items()
+                ],
+            )
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        return self
+
+    def initialize(self):
+        self._initialize_batches()
+        return super().initialize()
+
+    def _initialize_batches(self):
+        self.frozen_in_eval_ = False
+        self.shuffle_rng_ = np.random.RandomState(self.shuffle_seed)
+        self.augmenter_ = (
+            None if not self.augment else Augmenter(self.augment, self.shuffle_seed)
+        )
+
+    def get_iterator(self, dataset, training=False):
+        batch_size = self.batch_size if self.batch_size > 0 else len(dataset)
+        return SliceIterator(
+            dataset,
+            batch_size,
+            shuffle=training,
+            rng=self.shuffle_rng_,
+            transform=self.augmenter_ if training else None,
+        )
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, TensorDataset):
+            return X
+        return super().get_dataset(X, y)
+
+    def _set_training(self, training=True):
+        # skorch switches the mode before every batch; switch only on change
+        if self.module_.training != training:
+            super()._set_training(training)
+            self.frozen_in_eval_ = False
+        if training and self.frozen and not self.frozen_in_eval_:
+            # frozen layers compute as at prediction (batch-norm statistics
+            # stay, dropout is off), as Keras runs non-trainable layers
+            layers = dict(self.module_.named_modules())
+            for name in self.frozen:
+                layers.get(name, layers.get(f"module.{name}")).eval()
+            self.frozen_in_eval_ = True
+
+    def _input_device(self):
+        return self.device
+
+    def infer(self, x, **fit_params):
+        if isinstance(x, torch.Tensor) and not fit_params:
+            return self.module_(x.to(self._input_device()))
+        return super().infer(x, **fit_params)
+
+    def get_default_callbacks(self):
+        # the epoch table is built every epoch even when nothing prints it
+        callbacks = super().get_default_callbacks()
+        if not self.verbose:
+            callbacks = [(n, cb) for n, cb in callbacks if n != "print_log"]
+        return callbacks
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        target, weight = y_true
+        target = target.to(y_pred.device)
+        weight = None if weight is None else weight.to(y_pred.device)
+        per_sample = self.criterion_(y_pred, target)
+        if per_sample.ndim > 1:
+            per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
+        if weight is None:
+            loss = per_sample.mean()
+        else:
+            loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
+        if training and self.l1 > 0:
+            loss = loss + self.l1 * sum(
+                w.abs().sum() for w in _weight_matrices(self.module_)
+            )
+        return loss
+
+
+class AcceleratedNet(AccelerateMixin, Net):
+    """``Net`` trained through Hugging Face Accelerate (skorch's
+    ``AccelerateMixin``): the accelerator places the module, wraps it for
+    data-parallel training (gradients averaged over processes), runs mixed
+    precision; every process trains on its share of each mini-batch and
+    evaluates the whole validation set (so all processes agree on early
+    stopping)."""
+
+    def initialize(self):
+        # AccelerateMixin.initialize does not call NeuralNet.initialize
+        self._initialize_batches()
+        return super().initialize()
+
+    def get_iterator(self, dataset, training=False):
+        # our iterator is not a DataLoader for accelerate to shard: shard it
+        iterator = Net.get_iterator(self, dataset, training=training)
+        if training:
+            accelerator = self.accelerator
+            iterator.shard = (accelerator.process_index, accelerator.num_processes)
+        return iterator
+
+    def _input_device(self):
+        return self.accelerator.device
+
+    def __setstate__(self, state):
+        # skorch maps a device of None to the CPU on loading (and warns);
+        # the accelerator keeps placing the module
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeviceWarning)
+            super().__setstate__(state)
+        self.device = None
+
+    def _prepare(self, obj):
+        prepared = self.accelerator.prepare(obj)
+        self.__dict__.setdefault("_prepared", []).append(prepared)
+        return prepared
+
+    def _forget_prepared(self):
+        """Drop what this net prepared from the accelerator's registries: it
+        keeps every object it prepares, so a grid search sharing one
+        accelerator would keep every candidate's network alive and pickle
+        them all with each estimator."""
+        mine = {id(obj) for obj in self.__dict__.pop("_prepared", [])}
+        for name in ("_models", "_optimizers"):
+            registry = getattr(self.accelerator, name, None)
+            if isinstance(registry, list):
+                registry[:] = [obj for obj in registry if id(obj) not in mine]
+
+    def _prepare_modules(self):
+        # a criterion without trainable parameters is left as it is: wrapping
+        # it for data-parallel training raises in torch (skorch's mixin
+        # prepares every criterion)
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and any(
+                p.requires_grad for p in module.parameters()
+            ):
+                setattr(self, name + "_", self._prepare(module))
+
+    def _initialize_accelerator(self):
+        if self._wrapped_with_accelerator:
+            return self
+        self._prepare_modules()
+        for name in self._optimizers:
+            optimizer = getattr(self, name + "_")
+            if isinstance(optimizer, torch.optim.Optimizer):
+                setattr(self, name + "_", self._prepare(optimizer))
+        self._wrapped_with_accelerator = True
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        # unwrapped after the callbacks' on_train_end (constructed with
+        # unwrap_after_train=False), so that early stopping restores its best
+        # weights into the module it saved them from
+        try:
+            return super().partial_fit(X, y, classes=classes, **fit_params)
+        finally:
+            self._unwrap_accelerator()
+            self._forget_prepared()
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        # modules unwrapped after a fit are wrapped again to train on (warm
+        # start, partial_fit)
+        if not self._wrapped_with_accelerator:
+            self._prepare_modules()
+            self._wrapped_with_accelerator = True
+        return super().on_train_begin(net, X=X, y=y, **kwargs)
