@@ -15,7 +15,6 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import (
-    BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
@@ -23,20 +22,14 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from skorch.callbacks import Callback, ProgressBar
+from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 
-from ..neural._callbacks import ScheduledLearningRate, StopOnNonFiniteLoss
-from ..neural._nets import (
-    OPTIMIZERS,
-    Net,
-    TensorDataset,
-    float64_state,
-    resolve_device,
-)
+from ..neural._callbacks import ScheduledLearningRate
+from ..neural._engine import NeuralEngine
+from ..neural._nets import OPTIMIZERS, Net, TensorDataset, float64_call
 from ..neural._schedules import SCHEDULES
 from ..utils._param_validation import Interval, StrOptions, _fit_context
-from ..utils.parallel import torch_threads_for_task
 from ..utils.validation import check_classification_targets_min2
 from ._losses import discriminator_loss, generator_loss
 
@@ -66,9 +59,23 @@ def _optimizer(name, params, lr, beta1, momentum):
 class _GANNet(Net):
     """The skorch net of a GAN: two optimizers and the alternating step."""
 
-    def __init__(self, *args, gan=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        optimizers=None,
+        conditional=False,
+        d_steps=1,
+        label_smoothing=0.0,
+        generator_loss="non_saturating",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.gan = gan
+        # {"generator"/"discriminator": (optimizer name, kwargs)}
+        self.optimizers = optimizers
+        self.conditional = conditional
+        self.d_steps = d_steps
+        self.label_smoothing = label_smoothing
+        self.generator_loss = generator_loss
 
     def initialize(self):
         super().initialize()
@@ -77,22 +84,12 @@ class _GANNet(Net):
         return self
 
     def initialize_optimizer(self, *args, **kwargs):
-        gan = self.gan
-        d_name = gan.discriminator_optimizer or gan.optimizer
-        d_lr = gan.discriminator_learning_rate or gan.learning_rate
-        self.optimizer_ = _optimizer(
-            gan.optimizer,
-            self.module_.generator.parameters(),
-            gan.learning_rate,
-            gan.beta1,
-            gan.momentum,
-        )
+        generator, discriminator = self.module_.generator, self.module_.discriminator
+        name, settings = self.optimizers["generator"]
+        self.optimizer_ = _optimizer(name, generator.parameters(), **settings)
+        name, settings = self.optimizers["discriminator"]
         self.optimizer_discriminator_ = _optimizer(
-            d_name,
-            self.module_.discriminator.parameters(),
-            d_lr,
-            gan.beta1,
-            gan.momentum,
+            name, discriminator.parameters(), **settings
         )
         return self
 
@@ -110,7 +107,7 @@ class _GANNet(Net):
         # statistics of one kind at a time)
         real_logits = module.discriminator(real, labels)
         fake_logits = module.discriminator(fake, labels)
-        loss = discriminator_loss(real_logits, fake_logits, self.gan.label_smoothing)
+        loss = discriminator_loss(real_logits, fake_logits, self.label_smoothing)
         self.optimizer_discriminator_.zero_grad()
         loss.backward()
         self.optimizer_discriminator_.step()
@@ -124,7 +121,7 @@ class _GANNet(Net):
             fake_logits = module.discriminator(
                 module.generator(self._noise(n), labels), labels
             )
-            loss = generator_loss(fake_logits, self.gan.generator_loss)
+            loss = generator_loss(fake_logits, self.generator_loss)
             self.optimizer_.zero_grad()
             loss.backward()
             self.optimizer_.step()
@@ -136,11 +133,11 @@ class _GANNet(Net):
         self._set_training(True)
         real, (labels, _) = unpack_data(batch)
         real, labels = real.to(self.device), labels.to(self.device)
-        labels = labels if self.gan.conditional else None
+        labels = labels if self.conditional else None
         d_loss, real_logits, fake_logits = self.discriminator_step(real, labels)
         self.d_updates_ += 1
         loss = d_loss
-        if self.d_updates_ % self.gan.d_steps == 0:
+        if self.d_updates_ % self.d_steps == 0:
             g_loss = self.generator_step(len(real), labels)
             self.history.record_batch("g_loss", g_loss.item())
             loss = loss + g_loss
@@ -177,8 +174,31 @@ class _EpochMeans(Callback):
             net.history.record(key, float(np.mean(values)) if values else np.nan)
 
 
-class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Fitting, sampling and scoring shared by GAN and DCGAN."""
+class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
+    """Fitting, sampling and scoring shared by GAN and DCGAN.
+
+    Training is the neural engine's loop with the GAN's net (two optimizers,
+    the alternating step), both learning rates on the engine's schedule and
+    the epoch means of the two losses; a GAN takes the engine's training
+    parameters that have a meaning without labels or a validation loss.
+    """
+
+    training_parameter_names = (
+        "optimizer",
+        "learning_rate",
+        "momentum",
+        "lr_schedule",
+        "lr_decay",
+        "lr_step_size",
+        "max_epochs",
+        "batch_size",
+        "warm_start",
+        "random_state",
+        "device",
+        "verbose",
+    )
+    # the alternating step calls the generator and the discriminator apart
+    _supports_accelerator = False
 
     _parameter_constraints: dict = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
@@ -210,8 +230,9 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     # -- subclasses ------------------------------------------------------------
 
     @abstractmethod
-    def _build_module(self, n_classes):
-        """The GANModule for the fitted data shape."""
+    def _build_module(self, n_features, n_classes):
+        """The GANModule for the fitted data shape (``n_classes`` is 0 for
+        an unconditional GAN)."""
 
     @abstractmethod
     def _validate_X(self, X, reset):
@@ -276,47 +297,39 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         labels = self._encode_labels(y, len(X), reset=not continuing)
         if not continuing:
             self._fit_scaling(X)
-        seed = int(
-            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        )
         inputs = torch.from_numpy(np.ascontiguousarray(self._scale(X), np.float32))
         dataset = TensorDataset(inputs, torch.from_numpy(labels), None)
-        if not continuing:
-            torch.manual_seed(seed)
-            n_classes = len(self.classes_) if self.conditional else 0
-            self.net_ = self._make_net(self._build_module(n_classes), seed)
-            self.net_.initialize()
-        self.net_.set_params(batch_size=min(self.batch_size, len(X)))
-        with torch_threads_for_task():
-            self.net_.partial_fit(dataset)
-        self._record_history()
+        n_classes = len(self.classes_) if self.conditional else 0
+        self._run(dataset, X.shape[1], n_classes, continuing, False, {})
         self._check_diversity(inputs, labels)
         return self
 
-    def _make_net(self, module, seed):
-        callbacks = [
-            ("finite_loss", StopOnNonFiniteLoss()),
-            ("epoch_means", _EpochMeans()),
-            ("lr_schedule", self._schedule_callback()),
-        ]
-        if self.verbose >= 2:
-            callbacks.append(("progress", ProgressBar()))
-        return _GANNet(
-            module,
-            criterion=torch.nn.BCEWithLogitsLoss,
-            optimizer=torch.optim.Adam,
-            lr=self.learning_rate,
-            max_epochs=self.max_epochs,
-            batch_size=-1,
-            train_split=None,
-            callbacks=callbacks,
-            verbose=int(self.verbose >= 1),
-            device=resolve_device(self.device),
-            shuffle_seed=seed,
-            gan=self,
+    # -- the engine's seams ------------------------------------------------------
+
+    def _make_criterion(self):
+        return torch.nn.BCEWithLogitsLoss  # the GAN step computes its losses
+
+    def _net_class(self):
+        return _GANNet
+
+    def _net_params(self, run):
+        d_lr = self.discriminator_learning_rate or self.learning_rate
+        shared = dict(beta1=self.beta1, momentum=self.momentum)
+        return dict(
+            optimizers={
+                "generator": (self.optimizer, dict(lr=self.learning_rate, **shared)),
+                "discriminator": (
+                    self.discriminator_optimizer or self.optimizer,
+                    dict(lr=d_lr, **shared),
+                ),
+            },
+            conditional=self.conditional,
+            d_steps=self.d_steps,
+            label_smoothing=self.label_smoothing,
+            generator_loss=self.generator_loss,
         )
 
-    def _schedule_callback(self):
+    def _schedule_callback(self, run):
         """Both networks' learning rates scaled by the schedule's factor."""
         d_lr = self.discriminator_learning_rate or self.learning_rate
         return ScheduledLearningRate(
@@ -325,12 +338,15 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             self.lr_decay,
             self.lr_step_size,
             self.max_epochs,
+            first_epoch=run.first_epoch,
         )
 
+    def _extra_callbacks(self, run):
+        return [("epoch_means", _EpochMeans())]
+
     def _record_history(self):
+        super()._record_history()
         history = self.net_.history
-        self.n_epochs_ = len(history)
-        self.loss_curve_ = np.array(history[:, "train_loss"], dtype=float)
         self.history_ = {
             key: np.array(history[:, key], dtype=float) for key in _HISTORY_KEYS
         }
@@ -361,14 +377,9 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _generate(self, n, codes, rng):
         """``n`` generator outputs (networks' scale, float64), eval mode."""
-        generator = self.net_.module_.generator.eval()
-        state = float64_state(generator)
         z = torch.from_numpy(rng.standard_normal((n, self.latent_dim)))
-        device = self.net_.device
-        args = (z.to(device),) if codes is None else (z.to(device), codes.to(device))
-        with torch.no_grad():
-            out = torch.func.functional_call(generator, state, args)
-        return out.cpu()
+        inputs = (z,) if codes is None else (z, codes)
+        return float64_call(self.net_.module_.generator, *inputs)
 
     def sample(self, n_samples=1, y=None, random_state=None):
         """Draw new rows from the generator.
@@ -462,19 +473,11 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     # -- the discriminator as a transformer --------------------------------------
 
     def _probability_real(self, X, codes):
-        module = self.net_.module_.discriminator.eval()
-        state = float64_state(module)
-        inputs = torch.from_numpy(np.asarray(self._scale(X), dtype=np.float64))
-        device = self.net_.device
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(inputs), 4096):
-                batch = (inputs[start : start + 4096].to(device),)
-                if codes is not None:
-                    batch += (codes[start : start + 4096].to(device),)
-                logits = torch.func.functional_call(module, state, batch)
-                out.append(torch.sigmoid(logits).cpu())
-        return torch.cat(out).numpy()
+        inputs = (torch.from_numpy(np.asarray(self._scale(X), dtype=np.float64)),)
+        if codes is not None:
+            inputs += (codes,)
+        logits = float64_call(self.net_.module_.discriminator, *inputs)
+        return torch.sigmoid(logits).numpy()
 
     def transform(self, X):
         """The discriminator's probability that each row is real, ``D(x)``.

@@ -163,7 +163,7 @@ class DCGAN(_BaseGAN):
             )
         return g, d
 
-    def _build_module(self, n_classes):
+    def _build_module(self, n_features, n_classes):
         g, d = self._filters()
         generator = ConvGenerator(
             self.latent_dim, self.image_shape_, g, n_classes, self.label_dim

@@ -142,7 +142,7 @@ class GAN(_BaseGAN):
             raise ValueError(f"{name} must hold positive integers; got {sizes!r}.")
         return sizes
 
-    def _build_module(self, n_classes):
+    def _build_module(self, n_features, n_classes):
         generator = DenseGenerator(
             self.latent_dim,
             self.n_features_in_,

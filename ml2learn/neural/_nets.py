@@ -17,6 +17,7 @@ from skorch import NeuralNet
 from skorch.exceptions import DeviceWarning
 from skorch.hf import AccelerateMixin
 
+from ..utils.parallel import torch_threads_for_task
 from ._augment import Augmenter
 from ._callbacks import stops_training
 
@@ -26,6 +27,7 @@ __all__ = [
     "Net",
     "SliceIterator",
     "TensorDataset",
+    "float64_call",
     "float64_state",
     "resolve_device",
 ]
@@ -140,6 +142,27 @@ def float64_state(module):
         name: value.double() if value.is_floating_point() else value
         for name, value in module.state_dict().items()
     }
+
+
+def float64_call(module, *inputs, batch_size=4096):
+    """``module(*inputs)`` on the CPU-side tensors ``inputs``, in evaluation
+    mode, without gradients, ``batch_size`` rows at a time, with float64
+    weights and floating inputs (the float32 weights stay as they are).
+
+    In float64 a row's output does not depend on which other rows share its
+    batch (float32 matrix products round differently for different batch
+    sizes), so predictions are the same however the rows are batched.
+    """
+    module.eval()
+    state = float64_state(module)
+    device = next(iter(state.values())).device
+    inputs = [x.double() if x.is_floating_point() else x for x in inputs]
+    outputs = []
+    with torch.no_grad(), torch_threads_for_task():
+        for start in range(0, len(inputs[0]), batch_size):
+            batch = tuple(x[start : start + batch_size].to(device) for x in inputs)
+            outputs.append(torch.func.functional_call(module, state, batch).cpu())
+    return torch.cat(outputs)
 
 
 def _weight_matrices(module):
