@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, StrOptions
-from ._augment import AUGMENTATIONS
+from ._augment import check_augment
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
 from ._training_params import (
@@ -36,7 +36,9 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
         "padding": [StrOptions({"same"}), Interval(Integral, 0, None, closed="left")],
-        "pooling": [StrOptions({"max", "avg"}), None],
+        "pooling": [StrOptions({"max", "avg", "l2"}), None],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "convs_per_stage": [Interval(Integral, 1, None, closed="left")],
         "batch_norm": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "residual": ["boolean"],
@@ -55,6 +57,8 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         stride=1,
         padding="same",
         pooling="max",
+        pool_size=2,
+        convs_per_stage=1,
         batch_norm=True,
         residual=False,
         head="auto",
@@ -98,6 +102,8 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         self.stride = stride
         self.padding = padding
         self.pooling = pooling
+        self.pool_size = pool_size
+        self.convs_per_stage = convs_per_stage
         self.batch_norm = batch_norm
         self.dropout = dropout
         self.residual = residual
@@ -211,11 +217,7 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
                 f"{self.filters!r}."
             )
         if self.augment is not None:
-            unknown = set(self.augment) - set(AUGMENTATIONS)
-            if unknown:
-                raise ValueError(
-                    f"augment takes the keys {AUGMENTATIONS}; got {sorted(unknown)}."
-                )
+            check_augment(self.augment)
         self.head_ = self.head
         if self.head == "auto":
             self.head_ = "gap" if len(self.input_shape_) == 3 else "flatten"
@@ -233,6 +235,8 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
             head=self.head_,
             dense_layer_sizes=tuple(self.dense_layer_sizes),
             activation=self.activation,
+            convs_per_stage=self.convs_per_stage,
+            pool_size=self.pool_size,
         )
 
 
@@ -240,7 +244,7 @@ _CNN_PARAMETERS_DOC = """
     Parameters
     ----------
     filters : sequence of int, default=(32, 64)
-        Channels of each convolution block.
+        Channels of each stage of convolutions (one pooling per stage).
     kernel_size : int, default=3
         Filter size ``F`` of every convolution.
     stride : int, default=1
@@ -248,8 +252,16 @@ _CNN_PARAMETERS_DOC = """
     padding : "same" or int, default="same"
         Zero-padding ``P``; ``"same"`` is ``kernel_size // 2``. A layer of
         width ``W`` gives ``(W - F + 2P) / S + 1``.
-    pooling : {"max", "avg"} or None, default="max"
-        2x down-sampling after every block.
+    pooling : {"max", "avg", "l2"} or None, default="max"
+        Down-sampling after every stage: the maximum, the mean, or the L2
+        norm ``sqrt(sum x^2)`` of each ``pool_size`` window.
+    pool_size : int, default=2
+        Window and stride of the pooling.
+    convs_per_stage : int, default=1
+        Convolutions of each ``filters`` width before the stage's pooling:
+        2 or 3 gives VGG's stages of stacked 3x3 convolutions (Simonyan and
+        Zisserman, 2015). The blocks are numbered one per convolution
+        (``"features.0"``, ``"features.1"``, ...).
     batch_norm : bool, default=True
         Batch normalisation after every convolution.
     residual : bool, default=False
@@ -266,8 +278,14 @@ _CNN_PARAMETERS_DOC = """
         as 1-D signals.
     augment : dict, default=None
         Training-time augmentation, never used at prediction or on the
-        validation split: ``shift`` (pixels), ``flip`` (bool), ``rotation``
-        (degrees) and ``noise`` (standard deviation)."""
+        validation split, with the notes' Keras ``ImageDataGenerator``
+        options: ``rotation`` (degrees), ``width_shift`` and
+        ``height_shift`` (a fraction of the size below 1, else pixels),
+        ``shear`` (degrees), ``zoom`` (``z`` for factors in ``[1 - z, 1 +
+        z]``, or a ``(low, high)`` pair), ``flip`` (horizontal, bool),
+        ``fill_mode`` (``"constant"`` zeros, ``"nearest"``, ``"reflect"``),
+        and ``shift`` (whole pixels, zero-filled) and ``noise`` (standard
+        deviation); see :class:`~ml2learn.neural._augment.Augmenter`."""
 _CNN_PARAMETERS_DOC += """
     dropout : float, default=0.0
         Dropout after every block and dense layer (training only).

@@ -13,7 +13,7 @@ from ._attention import (
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
-from ._cnn import CNN, ConvBlock, ResidualBlock, conv_output_size
+from ._cnn import CNN, ConvBlock, L2Pool, ResidualBlock, conv_output_size
 from ._mlp import MLP, DenseBlock, make_activation
 from ._rnn import RecurrentNetwork, RecurrentTagger
 from ._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
@@ -27,6 +27,7 @@ __all__ = [
     "DecoderBlock",
     "DenseBlock",
     "EncoderBlock",
+    "L2Pool",
     "MLP",
     "MultiHeadAttention",
     "PositionalEncoding",

@@ -6,11 +6,12 @@ followed by pooling; the head is global average pooling and one linear layer
 """
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ._mlp import DenseBlock, make_activation
 
-__all__ = ["CNN", "ConvBlock", "ResidualBlock", "conv_output_size"]
+__all__ = ["CNN", "ConvBlock", "L2Pool", "ResidualBlock", "conv_output_size"]
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -49,14 +50,35 @@ def _layers(dims):
     return conv, norm
 
 
-def _pool(pooling, dims):
+class L2Pool(nn.Module):
+    """L2-norm pooling: ``sqrt(sum of x^2)`` over every ``size``-wide window
+    (Sermanet et al., 2012), windows cut at the edges as the other poolings
+    are (``ceil_mode``)."""
+
+    def __init__(self, size, dims):
+        super().__init__()
+        self.size = size
+        self.dims = dims
+
+    def forward(self, x):  # (B, C, L) or (B, C, H, W)
+        squares = x * x if self.dims == 2 else (x * x).unsqueeze(-2)
+        kernel = self.size if self.dims == 2 else (1, self.size)
+        sums = F.avg_pool2d(squares, kernel, ceil_mode=True, divisor_override=1)
+        # the epsilon keeps the gradient finite where a window is all zeros
+        out = torch.sqrt(sums + 1e-12)
+        return out if self.dims == 2 else out.squeeze(-2)
+
+
+def _pool(pooling, dims, size=2):
     if pooling is None:
         return nn.Identity()
+    if pooling == "l2":
+        return L2Pool(size, dims)
     if pooling == "max":
         layer = nn.MaxPool1d if dims == 1 else nn.MaxPool2d
     else:
         layer = nn.AvgPool1d if dims == 1 else nn.AvgPool2d
-    return layer(2, ceil_mode=True)
+    return layer(size, ceil_mode=True)
 
 
 class ConvBlock(nn.Module):
@@ -75,13 +97,14 @@ class ConvBlock(nn.Module):
         batch_norm,
         dropout,
         activation,
+        pool_size=2,
     ):
         super().__init__()
         conv, norm = _layers(dims)
         self.conv = conv(n_in, n_out, kernel_size, stride=stride, padding=padding)
         self.norm = norm(n_out) if batch_norm else nn.Identity()
         self.activation = make_activation(activation)
-        self.pool = _pool(pooling, dims)
+        self.pool = _pool(pooling, dims, pool_size)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
 
     def forward(self, x):
@@ -109,6 +132,7 @@ class ResidualBlock(nn.Module):
         batch_norm,
         dropout,
         activation,
+        pool_size=2,
     ):
         super().__init__()
         conv, norm = _layers(dims)
@@ -124,7 +148,7 @@ class ResidualBlock(nn.Module):
             else conv(n_in, n_out, 1, stride=stride)
         )
         self.out_activation = make_activation(activation)
-        self.pool = _pool(pooling, dims)
+        self.pool = _pool(pooling, dims, pool_size)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
 
     def forward(self, x):
@@ -148,8 +172,9 @@ class CNN(nn.Module):
         Of every convolution.
     padding : "same" or int
         ``"same"`` keeps the size (``kernel_size // 2`` on each side).
-    pooling : {"max", "avg"} or None
-        2x down-sampling after every block.
+    pooling : {"max", "avg", "l2"} or None
+        Down-sampling by ``pool_size`` after every stage (L2: ``sqrt(sum
+        x^2)`` over the window).
     batch_norm : bool
         Batch normalisation after every convolution.
     dropout : float
@@ -163,6 +188,11 @@ class CNN(nn.Module):
         Hidden dense layers of the flatten head.
     activation : str
         Activation of every block.
+    convs_per_stage : int
+        Convolutions of each stage's width (``filters`` entry) before its
+        pooling: VGG's stages of several 3x3 convolutions.
+    pool_size : int
+        Window and stride of the pooling.
     """
 
     def __init__(
@@ -180,12 +210,16 @@ class CNN(nn.Module):
         head="gap",
         dense_layer_sizes=(),
         activation="relu",
+        convs_per_stage=1,
+        pool_size=2,
     ):
         super().__init__()
         dims = len(input_shape) - 1
         pad = kernel_size // 2 if padding == "same" else padding
         block = ResidualBlock if residual else ConvBlock
-        channels = [input_shape[0], *filters]
+        # one block per convolution; only the last of a stage pools
+        widths = [f for f in filters for _ in range(convs_per_stage)]
+        channels = [input_shape[0], *widths]
         self.features = nn.Sequential(
             *(
                 block(
@@ -195,12 +229,13 @@ class CNN(nn.Module):
                     kernel_size=kernel_size,
                     stride=stride,
                     padding=pad,
-                    pooling=pooling,
+                    pooling=pooling if (i + 1) % convs_per_stage == 0 else None,
                     batch_norm=batch_norm,
                     dropout=dropout,
                     activation=activation,
+                    pool_size=pool_size,
                 )
-                for n_in, n_out in zip(channels[:-1], channels[1:])
+                for i, (n_in, n_out) in enumerate(zip(channels[:-1], channels[1:]))
             )
         )
         self.head = head
