@@ -5,7 +5,8 @@ only 10, 20 or 50 labelled images per class. Three ways, mean over seeds,
 accuracy on the held-out 5-9 images:
 
 - fine-tuning: ``init_from`` the 0-4 network, a new output layer, every
-  copied layer at a tenth of the learning rate (the notes' advice);
+  layer at the learning rate, or the copied layers at a tenth of it (the
+  notes' advice);
 - feature extraction: the frozen 0-4 network's ``transform`` (its pooled
   feature maps) and a logistic regression;
 - from scratch: the same CNN trained on the few labelled images alone.
@@ -39,6 +40,11 @@ def _few_labelled(X, y, per_class, rng):
 
 def _methods(pretrained, epochs, seed):
     return {
+        "fine-tuned (init_from, every layer at the learning rate)": lambda: (
+            CNNClassifier(
+                **_CNN, init_from=pretrained, max_epochs=epochs, random_state=seed
+            )
+        ),
         "fine-tuned (init_from, copied layers at 0.1 x lr)": lambda: CNNClassifier(
             **_CNN,
             init_from=pretrained,

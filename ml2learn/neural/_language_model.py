@@ -19,7 +19,11 @@ from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._base import BaseNeuralEstimator
-from ._training_params import TRAINING_MARKER, document_training_parameters
+from ._training_params import (
+    ENGINE_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules._language import (
     RecurrentLanguageNetwork,
     TokenCrossEntropy,
@@ -267,29 +271,18 @@ _TEXT_DOC = """
     lowercase : bool, default=False
         Lowercase the texts first."""
 
-_LM_ATTRIBUTES = """
+_LM_ATTRIBUTES = (
+    """
     Attributes
     ----------
     encoder_ : SequenceEncoder
-        The vocabulary (``encoder_.vocabulary_``) and the text length.
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.module_`` is the torch module.
-    n_epochs_ : int
-        Epochs run in total.
-    loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Mean next-token cross-entropy per epoch.
-    frozen_ : list of str
-        Names of the layers kept fixed.
-    copied_layers_ : list of str
-        Layers whose weights ``init_from`` gave (empty without it).
-    new_layers_ : list of str
-        Layers ``init_from`` could not give.
-    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
-        With ``record_gradient_norms``: every weight's mean gradient norm per
-        epoch.
+        The vocabulary (``encoder_.vocabulary_``) and the text length."""
+    + ENGINE_ATTRIBUTES_DOC
+    + """
     n_features_in_ : int
         Context length (``encoder_.max_len_ - 1``).
 """
+)
 
 
 @document_training_parameters('``"embedding"``, ``"recurrent"``')

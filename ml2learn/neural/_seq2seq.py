@@ -19,7 +19,11 @@ from ..text._validation import check_documents
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_sample_weight
 from ._base import BaseNeuralEstimator
-from ._training_params import TRAINING_MARKER, document_training_parameters
+from ._training_params import (
+    ENGINE_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules._language import TokenCrossEntropy
 from .modules._rnn import CELLS
 from .modules._seq2seq import EOS, RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
@@ -100,26 +104,9 @@ default="word"
     source_encoder_ : SequenceEncoder
         The source vocabulary and length.
     target_encoder_ : SequenceEncoder
-        The target vocabulary and length.
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.module_`` is the torch module.
-    n_epochs_ : int
-        Epochs run in total.
-    loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Mean token cross-entropy per epoch.
-    validation_loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Validation loss per epoch (with ``early_stopping``).
-    best_epoch_ : int
-        Epoch of the lowest validation loss (with ``early_stopping``).
-    frozen_ : list of str
-        Names of the layers kept fixed.
-    copied_layers_ : list of str
-        Layers whose weights ``init_from`` gave (empty without it).
-    new_layers_ : list of str
-        Layers ``init_from`` could not give.
-    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
-        With ``record_gradient_norms``: every weight's mean gradient norm per
-        epoch.
+        The target vocabulary and length."""
+        + ENGINE_ATTRIBUTES_DOC
+        + """
 
     See Also
     --------

@@ -12,7 +12,11 @@ from ..utils.validation import check_classification_targets_min2, check_sample_w
 from ._base import BaseNeuralEstimator
 from ._rnn import _BaseRNN
 from ._sequence_input import _SequenceInput
-from ._training_params import TRAINING_MARKER, document_training_parameters
+from ._training_params import (
+    ENGINE_ATTRIBUTES_DOC,
+    TRAINING_MARKER,
+    document_training_parameters,
+)
 from .modules._rnn import RecurrentTagger
 
 __all__ = ["RNNTagger"]
@@ -72,26 +76,9 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
     n_step_features_ : int
         Values per step ``F`` (1 for token ids).
     n_tokens_ : int
-        Number of token ids (with ``embedding_dim``).
-    net_ : skorch.NeuralNet
-        The trained net; ``net_.module_`` is the torch module.
-    n_epochs_ : int
-        Epochs run in total.
-    loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Training loss per epoch.
-    validation_loss_curve_ : ndarray of shape (`n_epochs_`,)
-        Validation loss per epoch (with ``early_stopping``).
-    best_epoch_ : int
-        Epoch of the lowest validation loss (with ``early_stopping``).
-    frozen_ : list of str
-        Names of the layers kept fixed.
-    copied_layers_ : list of str
-        Layers whose weights ``init_from`` gave (empty without it).
-    new_layers_ : list of str
-        Layers ``init_from`` could not give (a new output layer).
-    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
-        With ``record_gradient_norms``: every weight's mean gradient norm per
-        epoch.
+        Number of token ids (with ``embedding_dim``)."""
+        + ENGINE_ATTRIBUTES_DOC
+        + """
     n_features_in_ : int
         Number of columns of ``X`` seen during fit (``T * F``).
 

@@ -18,8 +18,10 @@ from ._schedules import SCHEDULES
 
 __all__ = [
     "FEATURE_EXTRACTOR_PARAMETERS",
+    "ENGINE_ATTRIBUTES_DOC",
     "FITTED_ATTRIBUTES_DOC",
     "TRAINING_MARKER",
+    "TRANSFER_ATTRIBUTES_DOC",
     "OPTIMIZER_NAMES",
     "SUPERVISED_TRAINING_PARAMETERS",
     "TRAINING_PARAMETERS",
@@ -39,7 +41,17 @@ WEIGHT_INITS = (
 _MARKER = "    @TRAINING_PARAMETERS@\n"
 TRAINING_MARKER = "\n" + _MARKER
 
-FITTED_ATTRIBUTES_DOC = """
+TRANSFER_ATTRIBUTES_DOC = """
+    copied_layers_ : list of str
+        Layers whose weights ``init_from`` gave (empty without it).
+    new_layers_ : list of str
+        Layers ``init_from`` could not give (a new output layer).
+    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
+        With ``record_gradient_norms``: every weight's mean gradient norm per
+        epoch (nan for epochs trained without recording)."""
+
+ENGINE_ATTRIBUTES_DOC = (
+    """
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` is the torch module and
         ``net_.history`` the per-epoch record (``train_loss``,
@@ -54,19 +66,19 @@ FITTED_ATTRIBUTES_DOC = """
         Epoch of the lowest validation loss, whose weights were restored
         (with ``early_stopping``).
     frozen_ : list of str
-        Names of the layers kept fixed.
-    copied_layers_ : list of str
-        Layers whose weights ``init_from`` gave (empty without it).
-    new_layers_ : list of str
-        Layers ``init_from`` could not give (a new output layer).
-    gradient_norms_ : dict of str to ndarray of shape (`n_epochs_`,)
-        With ``record_gradient_norms``: every weight's mean gradient norm per
-        epoch (nan for epochs trained without recording).
+        Names of the layers kept fixed."""
+    + TRANSFER_ATTRIBUTES_DOC
+)
+
+FITTED_ATTRIBUTES_DOC = (
+    ENGINE_ATTRIBUTES_DOC
+    + """
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 """
+)
 
 
 @dataclass(frozen=True)
