@@ -19,6 +19,7 @@ from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._base import BaseNeuralEstimator
+from ._text_features import TextFeatureMixin
 from ._training_params import (
     ENGINE_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -36,8 +37,9 @@ __all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
 _BOS, _EOS = 2, 3
 
 
-class _BaseLanguageModel(BaseNeuralEstimator):
-    """Tokenising, training on next tokens, scoring and generating."""
+class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
+    """Tokenising, training on next tokens, scoring, generating, and the
+    mean state of a text's tokens as its representation (``transform``)."""
 
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
@@ -65,6 +67,13 @@ class _BaseLanguageModel(BaseNeuralEstimator):
 
     def _make_criterion(self):
         return TokenCrossEntropy()
+
+    def _token_states(self, texts):
+        inputs, _ = self._pairs(texts)
+        # the input of the output layer at every position
+        features = self._forward(inputs, capture=True)
+        states = torch.from_numpy(features).reshape(*inputs.shape, -1)
+        return states, torch.from_numpy(inputs > 0)
 
     def _pairs(self, texts):
         """Inputs ``<BOS> w_1 .. w_n`` and targets ``w_1 .. w_n <EOS>``."""

@@ -19,6 +19,7 @@ from ..text._validation import check_documents
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_sample_weight
 from ._base import BaseNeuralEstimator
+from ._text_features import TextFeatureMixin
 from ._training_params import (
     ENGINE_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -34,7 +35,7 @@ _TOKENIZER = [StrOptions({"word", "char"}), HasMethods(["transform"])]
 
 
 @document_training_parameters('``"encoder"``, ``"source_embedding"``')
-class Seq2SeqTranslator(BaseNeuralEstimator):
+class Seq2SeqTranslator(TextFeatureMixin, BaseNeuralEstimator):
     """An encoder-decoder that maps texts to texts, with attention.
 
     ``architecture="rnn"``: a recurrent encoder reads the source; a recurrent
@@ -421,8 +422,7 @@ default="word"
         attention weights ``(n, L, S)`` or None."""
         check_is_fitted(self, "net_")
         source = torch.from_numpy(self.source_encoder_.transform(texts))
-        # float64 so that a text's translation does not depend on its batch
-        module = copy.deepcopy(self.net_.module_).cpu().double().eval()
+        module = self._float64_module()
         max_steps = self.target_encoder_.max_len_ - 1
         tokens, weights = [], []
         with torch.no_grad():
@@ -443,6 +443,17 @@ default="word"
                     weights.append(attention)
         tokens = torch.cat(tokens).numpy()
         return tokens, torch.cat(weights).numpy() if weights else None
+
+    def _float64_module(self):
+        """A float64 CPU copy of the network in evaluation mode, so that a
+        text's output does not depend on the other texts of its batch."""
+        return copy.deepcopy(self.net_.module_).cpu().double().eval()
+
+    def _token_states(self, texts):
+        source = torch.from_numpy(self.source_encoder_.transform(texts))
+        with torch.no_grad():
+            memory, _ = self._float64_module().encode(source)
+        return memory.states, ~memory.mask
 
     def _output_tokens(self, ids):
         vocabulary = self.target_encoder_.index_to_token_

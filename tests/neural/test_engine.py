@@ -284,7 +284,7 @@ def test_each_initialiser_gives_its_variance(scheme, variance):
     layer = clf.net_.module_.hidden[0].linear
     weights = layer.weight.detach().double()
     assert float(weights.var()) == pytest.approx(variance, rel=0.03)
-    assert float(layer.bias.abs().max()) < 1e-9
+    assert float(layer.bias.detach().abs().max()) < 1e-9
     if scheme.endswith("uniform"):
         assert float(weights.abs().max()) <= math.sqrt(3 * variance)
 

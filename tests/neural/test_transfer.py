@@ -18,6 +18,8 @@ from ml2learn.neural import (
     CNNRegressor,
     LSTMClassifier,
     MLPClassifier,
+    RNNLanguageModel,
+    Seq2SeqTranslator,
     TransformerClassifier,
 )
 
@@ -152,3 +154,36 @@ def test_frozen_layers_train_in_evaluation_mode(pretrained):
     torch.testing.assert_close(
         stats, pretrained.net_.module_.features[0].norm.running_mean, rtol=0, atol=0
     )
+
+
+TEXTS = ["the cat sat", "a dog ran far", "the cat ran", "a dog sat"] * 5
+TOPIC = np.array([0, 1, 0, 1] * 5)
+
+
+def test_a_language_models_transform_is_the_mean_state_of_a_texts_tokens():
+    lm = RNNLanguageModel(hidden_size=8, tokenizer="word", max_epochs=3, random_state=0)
+    lm.fit(TEXTS)
+    features = lm.transform(["the cat sat", "a dog"])
+    assert features.shape == (2, 8) and lm.get_feature_names_out().shape == (8,)
+    module = copy.deepcopy(lm.net_.module_).eval().double()
+    ids = torch.from_numpy(lm._pairs(["a dog"])[0])
+    with torch.no_grad():
+        states, _ = module.recurrent(module.embedding(ids))
+    real = ids[0] > 0  # <BOS> a dog, then padding
+    expected = states[0, real].mean(0).numpy()
+    np.testing.assert_allclose(features[1], expected, rtol=1e-10)
+    pipe = make_pipeline(FrozenEstimator(lm), LogisticRegression())
+    assert pipe.fit(TEXTS, TOPIC).score(TEXTS, TOPIC) == 1.0
+
+
+def test_a_translators_transform_is_the_mean_encoder_state():
+    model = Seq2SeqTranslator(hidden_size=8, embedding_dim=4, max_epochs=2)
+    model.fit(TEXTS, [t.upper() for t in TEXTS])
+    features = model.transform(["the cat", "a dog ran far"])
+    module = copy.deepcopy(model.net_.module_).eval().double()
+    source = torch.from_numpy(model.source_encoder_.transform(["the cat"]))
+    with torch.no_grad():
+        memory, _ = module.encode(source)
+    expected = memory.states[0, :2].mean(0).numpy()
+    np.testing.assert_allclose(features[0], expected, rtol=1e-10)
+    assert features.shape == (2, 8)
