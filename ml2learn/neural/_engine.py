@@ -307,17 +307,22 @@ class NeuralEngine(BaseEstimator, metaclass=ABCMeta):
             batch_size=self._batch_size(len(train)),
             extras=extras,
         )
-        try:
-            with torch.random.fork_rng(devices=[]), torch_threads_for_task():
-                run_seed = _continuation_seed(seed, done)
-                torch.manual_seed(run_seed)
+        with torch.random.fork_rng(devices=[]), torch_threads_for_task():
+            run_seed = _continuation_seed(seed, done)
+            torch.manual_seed(run_seed)
+            try:
                 net = self._build_net(
                     n_features, n_outputs, previous, valid, run_seed, run
                 )
+            except BaseException:
+                if previous is None:  # a continuation keeps its fitted state
+                    self._forget_fit()
+                raise
+            try:
                 net.partial_fit(train, epochs=epochs)
-        except BaseException:
-            self._forget_fit()  # an interrupted fit does not look fitted
-            raise
+            except BaseException:
+                self._forget_fit()  # an interrupted fit does not look fitted
+                raise
         self.net_ = net
         self._probe_input_ = torch.ones_like(train.X[:1]).numpy()
         self._record_history()

@@ -202,9 +202,10 @@ class Net(NeuralNet):
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         if not self.initialized_:
             self.initialize()
+        routing_method = fit_params.pop("_routing_method", "partial_fit")
         self.notify("on_train_begin", X=X, y=y)
         try:
-            self.fit_loop(X, y, **fit_params)
+            self.fit_loop(X, y, _routing_method=routing_method, **fit_params)
         except (KeyboardInterrupt, Exception) as error:
             if not stops_training(error):
                 raise

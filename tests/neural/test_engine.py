@@ -199,6 +199,16 @@ def test_ctrl_c_propagates_and_leaves_the_estimator_unfitted():
         warm.predict(X)
 
 
+def test_a_bad_setting_for_a_continuation_keeps_the_fitted_model():
+    clf = MLPClassifier(max_epochs=2, warm_start=True, random_state=0, **FAST)
+    proba = clf.fit(X, y).predict_proba(X)
+    clf.set_params(nesterov=True)  # needs optimizer="sgd"
+    with pytest.raises(ValueError, match="nesterov"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert clf.n_epochs_ == 2
+
+
 def test_ctrl_c_stops_a_grid_search():
     search = GridSearchCV(
         MLPClassifier(max_epochs=5, callbacks=[_Interrupt(1)], **FAST),
