@@ -30,7 +30,7 @@ from ..neural._training_params import (
 from ..neural.modules._cnn import ConvBlock
 from ..neural.modules._mlp import DenseBlock
 from ..utils._param_validation import Interval, StrOptions, _fit_context
-from ..utils.validation import check_sample_weight
+from ..utils.validation import check_layer_sizes, check_sample_weight
 from ._domains import check_sample_domain
 
 __all__ = [
@@ -536,10 +536,6 @@ class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
 
-    @staticmethod
-    def _sizes(sizes):
-        return (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
-
     def _image_shape(self, n_features):
         if self.image_shape is None:
             return None
@@ -557,13 +553,17 @@ class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
         return DANNModule(
             n_features,
             n_outputs,
-            self._sizes(self.feature_layer_sizes),
-            self._sizes(self.domain_layer_sizes),
+            check_layer_sizes(
+                self.feature_layer_sizes, "feature_layer_sizes", allow_empty=True
+            ),
+            check_layer_sizes(
+                self.domain_layer_sizes, "domain_layer_sizes", allow_empty=True
+            ),
             activation=self.activation,
             dropout=self.dropout,
             batch_norm=self.batch_norm,
             image_shape=self._image_shape(n_features),
-            filters=tuple(self.filters),
+            filters=check_layer_sizes(self.filters, "filters"),
         )
 
     # -- the engine's seams ---------------------------------------------------
@@ -608,8 +608,7 @@ class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
     def _fit_domains(
         self, X, y, sample_domain, sample_weight, partial=False, classes=None
     ):
-        continuing = hasattr(self, "net_") and (partial or self.warm_start)
-        X_all, y_all = self._validate_Xy(X, y, reset=not continuing)
+        X_all, y_all = self._validate_Xy(X, y, reset=not self._continues(partial))
         sample_domain = check_sample_domain(sample_domain, X_all.shape[0])
         sample_weight = check_sample_weight(sample_weight, X_all, dtype=np.float32)
         source = sample_domain > 0
@@ -622,7 +621,7 @@ class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
         target_inputs = self._inputs_tensor(target_rows) if len(target_rows) else None
         self.n_source_ = int(source.sum())
         self.n_target_ = int((~source).sum())
-        return self._train(
+        return self._train_validated(
             X_all[source],
             y_all[source],
             sample_weight[source],
@@ -799,34 +798,6 @@ class DANNClassifier(NeuralClassifierMixin, _BaseDANN):
 
 @document_training_parameters(_LAYER_NAMES)
 class DANNRegressor(NeuralRegressorMixin, _BaseDANN):
-    def _encode_targets(self, y, reset, classes=None):
-        target, n_outputs = super()._encode_targets(y, reset)
-        if reset:
-            self.y_mean_ = target.mean(dim=0).numpy().astype(np.float64)
-            scale = target.std(dim=0, unbiased=False).numpy().astype(np.float64)
-            self.y_scale_ = np.where(scale > 0, scale, 1.0)
-        standard = (target.double() - torch.from_numpy(self.y_mean_)) / (
-            torch.from_numpy(self.y_scale_)
-        )
-        return standard.float(), n_outputs
-
-    def predict(self, X):
-        """Predicted values, in the units of ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when the training target was.
-        """
-        output = self._forward(self._predict_input(X)).astype(np.float64)
-        output = output * self.y_scale_ + self.y_mean_
-        return output.ravel() if self._y_ndim == 1 else output
-
     __doc__ = (
         """Domain-adversarial neural network regressor (DANN).
 

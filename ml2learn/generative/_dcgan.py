@@ -6,6 +6,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils.validation import check_layer_sizes
 from ._base import _BaseGAN, _doc
 from ._networks import ConvDiscriminator, ConvGenerator, GANModule
 
@@ -147,14 +148,8 @@ class DCGAN(_BaseGAN):
         self.verbose = verbose
 
     def _filters(self):
-        g, d = tuple(self.generator_filters), tuple(self.discriminator_filters)
-        for name, filters in (("generator_filters", g), ("discriminator_filters", d)):
-            if not filters or not all(
-                isinstance(f, Integral) and f > 0 for f in filters
-            ):
-                raise ValueError(
-                    f"{name} must hold one or more positive integers; got {filters!r}."
-                )
+        g = check_layer_sizes(self.generator_filters, "generator_filters")
+        d = check_layer_sizes(self.discriminator_filters, "discriminator_filters")
         if len(g) != len(d):
             raise ValueError(
                 "generator_filters and discriminator_filters must have as many "

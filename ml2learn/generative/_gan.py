@@ -1,11 +1,10 @@
 """The dense GAN (Goodfellow et al., 2014), unconditional or conditional
 (Mirza & Osindero, 2014)."""
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils.validation import check_layer_sizes
 from ._base import _BaseGAN, _doc
 from ._networks import DenseDiscriminator, DenseGenerator, GANModule
 
@@ -135,24 +134,23 @@ class GAN(_BaseGAN):
         self.device = device
         self.verbose = verbose
 
-    @staticmethod
-    def _sizes(sizes, name):
-        sizes = tuple(sizes)
-        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(f"{name} must hold positive integers; got {sizes!r}.")
-        return sizes
-
     def _build_module(self, n_features, n_classes):
         generator = DenseGenerator(
             self.latent_dim,
             self.n_features_in_,
-            self._sizes(self.generator_layer_sizes, "generator_layer_sizes"),
+            check_layer_sizes(
+                self.generator_layer_sizes, "generator_layer_sizes", allow_empty=True
+            ),
             n_classes,
             self.label_dim,
         )
         discriminator = DenseDiscriminator(
             self.n_features_in_,
-            self._sizes(self.discriminator_layer_sizes, "discriminator_layer_sizes"),
+            check_layer_sizes(
+                self.discriminator_layer_sizes,
+                "discriminator_layer_sizes",
+                allow_empty=True,
+            ),
             n_classes,
             self.label_dim,
         )

@@ -101,8 +101,21 @@ class BaseNeuralEstimator(NeuralEngine):
         """Validate, then build or continue the network and train it: the
         core of ``fit`` and of ``partial_fit`` (``partial=True``: one epoch,
         on the fitted network when there is one)."""
-        continuing = hasattr(self, "net_") and (partial or self.warm_start)
+        continuing = self._continues(partial)
         X, y = self._validate_Xy(X, y, reset=not continuing)
+        return self._train_validated(
+            X, y, sample_weight, partial=partial, classes=classes, extras=extras
+        )
+
+    def _continues(self, partial):
+        """Whether this call trains the fitted network on."""
+        return hasattr(self, "net_") and (partial or self.warm_start)
+
+    def _train_validated(
+        self, X, y, sample_weight=None, *, partial=False, classes=None, extras=None
+    ):
+        """:meth:`_train` on ``X`` and ``y`` already validated."""
+        continuing = self._continues(partial)
         sample_weight = check_sample_weight(sample_weight, X, dtype=np.float32)
         target, n_outputs = self._encode_targets(
             y, reset=not continuing, classes=classes

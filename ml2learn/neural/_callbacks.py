@@ -219,12 +219,22 @@ class GradientNormRecorder(Callback):
 
 class StopOnNonFiniteLoss(Callback):
     """Stops training with a clear error once an epoch's loss is NaN or inf
-    (a non-finite batch loss makes the epoch's mean non-finite)."""
+    (a non-finite batch loss makes the epoch's mean non-finite), or once a
+    weight is: a step can overflow the weights while the loss it was taken
+    on was still finite, and such a network predicts only NaN."""
 
     def on_epoch_end(self, net, **kwargs):
         loss = net.history[-1, "train_loss"]
+        epoch = len(net.history)
         if not np.isfinite(loss):
             raise ValueError(
-                f"The training loss became {loss} at epoch {len(net.history)}; "
+                f"The training loss became {loss} at epoch {epoch}; "
                 "lower learning_rate (or check the data for extreme values)."
             )
+        for name, parameter in net.module_.named_parameters():
+            if not torch.isfinite(parameter).all():
+                raise ValueError(
+                    f"The weights {name!r} became NaN or infinite at epoch "
+                    f"{epoch} (the loss was still finite); lower learning_rate "
+                    "(or set gradient_clip_norm)."
+                )

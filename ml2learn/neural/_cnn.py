@@ -12,9 +12,14 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import check_layer_sizes
 from ._augment import check_augment
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
-from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._tasks import (
+    REGRESSION_ATTRIBUTES_DOC,
+    NeuralClassifierMixin,
+    NeuralRegressorMixin,
+)
 from ._training_params import (
     FITTED_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -209,13 +214,10 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         return images
 
     def _build_module(self, n_features, n_outputs):
-        if not self.filters or not all(
-            isinstance(f, Integral) and f > 0 for f in self.filters
-        ):
-            raise ValueError(
-                f"filters must be a non-empty sequence of positive integers; got "
-                f"{self.filters!r}."
-            )
+        filters = check_layer_sizes(self.filters, "filters")
+        dense = check_layer_sizes(
+            self.dense_layer_sizes, "dense_layer_sizes", allow_empty=True
+        )
         if self.augment is not None:
             check_augment(self.augment)
         self.head_ = self.head
@@ -224,7 +226,7 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         return CNN(
             self.input_shape_,
             n_outputs,
-            filters=tuple(self.filters),
+            filters=filters,
             kernel_size=self.kernel_size,
             stride=self.stride,
             padding=self.padding,
@@ -233,7 +235,7 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
             dropout=self.dropout,
             residual=self.residual,
             head=self.head_,
-            dense_layer_sizes=tuple(self.dense_layer_sizes),
+            dense_layer_sizes=dense,
             activation=self.activation,
             convs_per_stage=self.convs_per_stage,
             pool_size=self.pool_size,
@@ -364,6 +366,8 @@ class CNNRegressor(NeuralRegressorMixin, _BaseCNN):
         + """
     Attributes
     ----------"""
+        + REGRESSION_ATTRIBUTES_DOC
+        + """"""
         + _CNN_ATTRIBUTES_DOC
         + """
     See Also

@@ -30,7 +30,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import ProgressBar
+from skorch.callbacks import Callback, ProgressBar
 from skorch.helper import predefined_split
 
 from ..utils.parallel import torch_threads_for_task
@@ -194,6 +194,12 @@ class NeuralEngine(BaseEstimator, metaclass=ABCMeta):
 
     def _callbacks(self, run, options):
         user = options.callbacks or []
+        for callback in user:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    "callbacks must hold skorch callbacks (instances of "
+                    f"skorch.callbacks.Callback); got {callback!r}."
+                )
         callbacks = [(f"user_{i}", cb) for i, cb in enumerate(user)]
         callbacks.append(("finite_loss", StopOnNonFiniteLoss()))
         schedule = self._schedule_callback(run)

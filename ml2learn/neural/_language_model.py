@@ -37,6 +37,20 @@ __all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
 _BOS, _EOS = 2, 3
 
 
+def _check_generation(max_new_tokens, temperature, top_k):
+    """Clear errors for ``generate``'s arguments."""
+    if not isinstance(max_new_tokens, Integral) or max_new_tokens < 1:
+        raise ValueError(
+            f"max_new_tokens must be a positive integer; got {max_new_tokens!r}."
+        )
+    if not isinstance(temperature, Real) or not 0 <= temperature < np.inf:
+        raise ValueError(
+            f"temperature must be a finite number >= 0; got {temperature!r}."
+        )
+    if top_k is not None and (not isinstance(top_k, Integral) or top_k < 1):
+        raise ValueError(f"top_k must be None or a positive integer; got {top_k!r}.")
+
+
 class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
     """Tokenising, training on next tokens, scoring, generating, and the
     mean state of a text's tokens as its representation (``transform``)."""
@@ -232,8 +246,7 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             The generated tokens as text (without the prompt).
         """
         check_is_fitted(self, "net_")
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0; got {temperature}.")
+        _check_generation(max_new_tokens, temperature, top_k)
         rng = check_random_state(random_state)
         vocabulary = self.encoder_.vocabulary_
         tokens = self.encoder_._tokenize([prompt])[0]

@@ -9,8 +9,13 @@ cross-entropy per label for multi-label targets, linear + squared error for
 from numbers import Integral, Real
 
 from ..utils._param_validation import Interval, StrOptions
+from ..utils.validation import check_layer_sizes
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
-from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._tasks import (
+    REGRESSION_ATTRIBUTES_DOC,
+    NeuralClassifierMixin,
+    NeuralRegressorMixin,
+)
 from ._training_params import (
     FITTED_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -104,14 +109,9 @@ class _BaseMLP(FeatureExtractorMixin, BaseNeuralEstimator):
         self.callbacks = callbacks
 
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must hold positive integers; "
-                f"got {self.hidden_layer_sizes!r}."
-            )
-        return sizes
+        return check_layer_sizes(
+            self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=True
+        )
 
     def _build_module(self, n_features, n_outputs):
         return MLP(
@@ -207,6 +207,8 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
         + """
     Attributes
     ----------"""
+        + REGRESSION_ATTRIBUTES_DOC
+        + """"""
         + FITTED_ATTRIBUTES_DOC
         + """
     See Also
@@ -217,8 +219,9 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
     Notes
     -----
     The loss is the weighted mean squared error over the batch (averaged over
-    target columns), ``J = sum_i w_i ||y_i - f(x_i)||^2 / (k sum_i w_i)``,
-    plus ``l1 * sum |W|``.
+    target columns), ``J = sum_i w_i ||z_i - f(x_i)||^2 / (k sum_i w_i)``,
+    plus ``l1 * sum |W|``, on the standardised targets ``z = (y - y_mean_) /
+    y_scale_``; ``predict`` returns ``y_mean_ + y_scale_ f(x)``.
 
     References
     ----------

@@ -14,7 +14,11 @@ import numpy as np
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._sequence_input import _SequenceInput
-from ._tasks import NeuralClassifierMixin, NeuralRegressorMixin
+from ._tasks import (
+    REGRESSION_ATTRIBUTES_DOC,
+    NeuralClassifierMixin,
+    NeuralRegressorMixin,
+)
 from ._training_params import (
     FITTED_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -249,7 +253,9 @@ class RNNRegressor(NeuralRegressorMixin, _BaseRNN):
         + _RNN_DOC
         + """
     Attributes
-    ----------
+    ----------"""
+        + REGRESSION_ATTRIBUTES_DOC
+        + """
     n_steps_ : int
         Steps ``T`` of the input sequences.
     n_step_features_ : int

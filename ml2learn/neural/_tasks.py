@@ -16,7 +16,18 @@ from sklearn.utils.validation import column_or_1d
 
 from ..utils.validation import check_classification_targets_min2
 
-__all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
+__all__ = [
+    "REGRESSION_ATTRIBUTES_DOC",
+    "NeuralClassifierMixin",
+    "NeuralRegressorMixin",
+]
+
+REGRESSION_ATTRIBUTES_DOC = """
+    y_mean_ : ndarray of shape (n_outputs,)
+        Mean of every target column in the first fit; the network learns
+        ``(y - y_mean_) / y_scale_`` and predicts in ``y``'s units.
+    y_scale_ : ndarray of shape (n_outputs,)
+        Standard deviation of every target column (1 for constant ones)."""
 
 
 class NeuralClassifierMixin(ClassifierMixin):
@@ -154,14 +165,28 @@ class NeuralClassifierMixin(ClassifierMixin):
 
 
 class NeuralRegressorMixin(RegressorMixin):
-    """Values from a linear output layer, trained on the squared error."""
+    """Values from a linear output layer, trained on the squared error of
+    the standardised targets.
+
+    Every target column is standardised with the first fit's mean and
+    standard deviation (``y_mean_``, ``y_scale_``) before training and the
+    outputs are put back in ``y``'s units at prediction, so that the
+    defaults train on targets of any scale (the losses in ``loss_curve_``
+    are in standardised units).
+    """
 
     def _encode_targets(self, y, reset, classes=None):
-        y = np.asarray(y, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y must be finite; got NaN or infinity.")
+        target = y.reshape(len(y), -1)
         if reset:
             self._y_ndim = y.ndim
-        target = y.reshape(len(y), -1)
-        return torch.from_numpy(np.ascontiguousarray(target)), target.shape[1]
+            self.y_mean_ = target.mean(axis=0)
+            scale = target.std(axis=0)
+            self.y_scale_ = np.where(scale > 0, scale, 1.0)
+        standard = (target - self.y_mean_) / self.y_scale_
+        return torch.from_numpy(standard.astype(np.float32)), target.shape[1]
 
     def _make_criterion(self):
         return torch.nn.MSELoss(reduction="none")
@@ -180,6 +205,7 @@ class NeuralRegressorMixin(RegressorMixin):
             Predictions, 1-D when the training target was.
         """
         output = self._forward(self._predict_input(X)).astype(np.float64)
+        output = output * self.y_scale_ + self.y_mean_
         return output.ravel() if self._y_ndim == 1 else output
 
     def __sklearn_tags__(self):

@@ -125,6 +125,11 @@ def freeze_layers(module, freeze):
             if _top_level(name) != head
         )
     elif isinstance(freeze, int):
+        if freeze > len(blocks):
+            raise ValueError(
+                f"freeze={freeze} asks for more layers than the network has: "
+                f"{len(blocks)} ({[name for name, _ in blocks]})."
+            )
         names = [name for name, _ in blocks[:freeze]]
     else:
         names = [freeze] if isinstance(freeze, str) else list(freeze)
@@ -139,6 +144,11 @@ def freeze_layers(module, freeze):
     modules = dict(module.named_modules())
     for name in names:
         modules[name].requires_grad_(False)
+    if not any(p.requires_grad for p in module.parameters()):
+        raise ValueError(
+            f"freeze={freeze!r} freezes every layer, so nothing would train; "
+            "leave at least the output layer trainable."
+        )
     return names
 
 

@@ -1,9 +1,15 @@
 """Input checks shared by ml2learn estimators."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils.validation import _check_sample_weight
 
-__all__ = ["check_sample_weight", "check_classification_targets_min2"]
+__all__ = [
+    "check_classification_targets_min2",
+    "check_layer_sizes",
+    "check_sample_weight",
+]
 
 
 def check_sample_weight(sample_weight, X, *, dtype=np.float64):
@@ -39,6 +45,39 @@ def check_sample_weight(sample_weight, X, *, dtype=np.float64):
             "sample_weight must have a positive sum; got all weights equal to zero."
         )
     return sample_weight
+
+
+def check_layer_sizes(sizes, name, *, allow_empty=False):
+    """Layer widths as a tuple of positive integers.
+
+    Parameters
+    ----------
+    sizes : int or sequence of int
+        One width or one per layer.
+    name : str
+        The parameter's name, for the error message.
+    allow_empty : bool, default=False
+        Whether no layer at all is a valid choice.
+
+    Returns
+    -------
+    sizes : tuple of int
+        The widths.
+
+    Raises
+    ------
+    ValueError
+        When a width is not a positive integer, or when ``sizes`` is empty
+        and may not be.
+    """
+    widths = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+    if not all(isinstance(s, Integral) and not isinstance(s, bool) for s in widths) or (
+        any(s < 1 for s in widths)
+    ):
+        raise ValueError(f"{name} must hold positive integers; got {sizes!r}.")
+    if not widths and not allow_empty:
+        raise ValueError(f"{name} must hold at least one layer width; got {sizes!r}.")
+    return tuple(int(s) for s in widths)
 
 
 def check_classification_targets_min2(classes):

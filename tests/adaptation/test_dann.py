@@ -169,3 +169,15 @@ def test_routing_through_pipeline_and_grid_search():
     fitted = search.best_estimator_[-1]
     assert fitted.n_source_ == 60 and fitted.n_target_ == 60
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_dataframe_columns_reordered_at_predict_are_refused():
+    pd = pytest.importorskip("pandas")
+    data = make_domain_shift("moons", n_samples=60, random_state=0)
+    X, y, domains = pack_domains(data.X_source, data.y_source, data.X_target)
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    dann = DANNClassifier((8,), domain_layer_sizes=(4,), max_epochs=1, random_state=0)
+    dann.fit(frame, y, sample_domain=domains)
+    assert list(dann.feature_names_in_) == ["a", "b"]
+    with pytest.raises(ValueError, match="feature names"):
+        dann.predict(frame[["b", "a"]])

@@ -17,10 +17,13 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, EarlyStopping
 
 from ml2learn import all_estimators
+from ml2learn.adaptation import DANNClassifier
 from ml2learn.neural import (
+    CNNClassifier,
     MLPClassifier,
     MLPRegressor,
     RNNClassifier,
+    RNNRegressor,
     TransformerClassifier,
 )
 from ml2learn.neural._base import BaseNeuralEstimator
@@ -357,3 +360,81 @@ def test_the_shared_set_is_the_same_for_every_supervised_family():
         for _, cls in NEURAL
     }
     assert len({frozenset(v) for v in names.values()}) == 1
+
+
+class _PoisonWeights(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        with torch.no_grad():
+            net.module_.output.weight[0, 0] = float("nan")
+
+
+def test_weights_that_overflow_stop_training_even_with_a_finite_loss():
+    clf = MLPClassifier(max_epochs=3, callbacks=[_PoisonWeights()], **FAST)
+    with pytest.raises(ValueError, match="'output.weight' became NaN"):
+        clf.fit(X, y)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(clf)
+
+
+def test_a_diverging_gan_stops_with_an_error():
+    from ml2learn.generative import GAN
+
+    gan = GAN((8,), (8,), latent_dim=2, optimizer="sgd", learning_rate=1e3)
+    with pytest.raises(ValueError, match="became"):
+        gan.fit(np.random.RandomState(0).normal(size=(64, 2)))
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: MLPClassifier((0,)), "hidden_layer_sizes must hold positive"),
+        (lambda: MLPClassifier(callbacks=["bogus"]), "callbacks"),
+        (lambda: MLPClassifier((4, 4), freeze=5), "freeze=5"),
+        (lambda: MLPClassifier((4, 4), freeze=3), "freezes every layer"),
+        (lambda: CNNClassifier(filters=(0,)), "filters must hold positive"),
+        (lambda: CNNClassifier(filters=()), "filters must hold at least one"),
+        (lambda: CNNClassifier(dense_layer_sizes=(0,)), "dense_layer_sizes"),
+        (lambda: CNNClassifier(augment={"shift": -1}), "augment\\['shift'\\]"),
+        (lambda: CNNClassifier(augment={"noise": -1.0}), "augment\\['noise'\\]"),
+        (lambda: DANNClassifier((0,)), "feature_layer_sizes must hold positive"),
+        (lambda: DANNClassifier(domain_layer_sizes=(-2,)), "domain_layer_sizes"),
+    ],
+    ids=[
+        "zero width",
+        "not a callback",
+        "freeze past the last layer",
+        "freeze everything",
+        "zero filters",
+        "no filters",
+        "zero dense width",
+        "negative shift",
+        "negative noise",
+        "zero feature width",
+        "negative domain width",
+    ],
+)
+def test_bad_settings_name_the_parameter(make, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        make().set_params(max_epochs=1).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLPRegressor((16,), max_epochs=5, random_state=0),
+        lambda: RNNRegressor("gru", 8, max_epochs=3, random_state=0),
+    ],
+    ids=["MLP", "RNN"],
+)
+def test_regressors_train_the_same_on_targets_of_any_scale(make):
+    target = X[:, :3].sum(axis=1)
+    small = make().fit(X, target)
+    large = make().fit(X, 1e4 * target + 5e4)
+    np.testing.assert_allclose(large.y_mean_, 1e4 * small.y_mean_ + 5e4)
+    np.testing.assert_allclose(large.y_scale_, 1e4 * small.y_scale_)
+    np.testing.assert_allclose(
+        large.predict(X), 1e4 * small.predict(X) + 5e4, rtol=1e-5
+    )
+    assert large.score(X, 1e4 * target + 5e4) == pytest.approx(
+        small.score(X, target), abs=1e-6
+    )

@@ -60,3 +60,23 @@ def test_words_truncation_and_partial_fit():
     assert online.n_epochs_ == 2 and "d" not in online.encoder_.vocabulary_
     with pytest.raises(ValueError, match="no text"):
         RNNLanguageModel().fit([])
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(max_new_tokens=-1), "max_new_tokens"),
+        (dict(max_new_tokens=0), "max_new_tokens"),
+        (dict(max_new_tokens=2.5), "max_new_tokens"),
+        (dict(max_new_tokens=None), "max_new_tokens"),
+        (dict(temperature=float("nan")), "temperature"),
+        (dict(temperature=float("inf")), "temperature"),
+        (dict(temperature=-1), "temperature"),
+        (dict(top_k=0), "top_k"),
+        (dict(top_k=-1), "top_k"),
+    ],
+)
+def test_generate_rejects_bad_arguments(kwargs, message):
+    lm = RNNLanguageModel(hidden_size=4, max_epochs=1, random_state=0).fit(["ab"])
+    with pytest.raises(ValueError, match=message):
+        lm.generate("a", **kwargs)
