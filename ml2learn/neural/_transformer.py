@@ -72,7 +72,7 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
         gradient_clip_norm=None,
         gradient_clip_value=None,
         weight_init="default",
-        max_epochs=50,
+        max_epochs=100,
         batch_size="auto",
         early_stopping=False,
         patience=5,

@@ -20,11 +20,13 @@ from ml2learn import all_estimators
 from ml2learn.adaptation import DANNClassifier
 from ml2learn.neural import (
     CNNClassifier,
+    CNNRegressor,
     MLPClassifier,
     MLPRegressor,
     RNNClassifier,
     RNNRegressor,
     TransformerClassifier,
+    TransformerRegressor,
 )
 from ml2learn.neural._base import BaseNeuralEstimator
 from ml2learn.neural._callbacks import GradientClipping
@@ -438,3 +440,16 @@ def test_regressors_train_the_same_on_targets_of_any_scale(make):
     assert large.score(X, 1e4 * target + 5e4) == pytest.approx(
         small.score(X, target), abs=1e-6
     )
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [MLPRegressor, CNNRegressor, RNNRegressor, TransformerRegressor],
+    ids=lambda cls: cls.__name__,
+)
+def test_regressors_train_with_their_defaults(cls):
+    # scikit-learn's own check (R^2 > 0.5 on its regression set), run on the
+    # default estimator rather than the fast test settings of test_common
+    from sklearn.utils.estimator_checks import check_regressors_train
+
+    check_regressors_train(cls.__name__, cls())
