@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils.validation import check_allocation
 from ._base import BaseNeuralEstimator
 from ._text_features import TextFeatureMixin
 from ._training_params import (
@@ -127,6 +128,13 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             lowercase=self.lowercase,
         ).fit(texts)
         self.encoder_.max_len_ = max(self.encoder_.max_len_, 2)
+        length = self.encoder_.max_len_ - 1
+        batch = self._batch_size(len(texts))
+        check_allocation(
+            self._activation_bytes(batch, length, len(self.encoder_.index_to_token_)),
+            f"Training on texts of {length} tokens (the longest text; set "
+            f"max_len to cut them) in batches of {batch}",
+        )
 
     def partial_fit(self, X, y=None):
         """One more epoch on ``X`` (the first call also fixes the vocabulary
@@ -435,6 +443,12 @@ class RNNLanguageModel(_BaseLanguageModel):
         self.verbose = verbose
         self.callbacks = callbacks
 
+    def _activation_bytes(self, batch, length, vocabulary):
+        """What one batch keeps for the backward pass, roughly: the gates
+        and states of every layer and the logits, float32."""
+        states = (6 * self.hidden_size + self.embedding_dim) * self.num_layers
+        return 4 * batch * length * (states + 2 * vocabulary)
+
     def _build_module(self, n_features, n_outputs):
         return RecurrentLanguageNetwork(
             n_outputs,
@@ -588,6 +602,18 @@ class TransformerLanguageModel(_BaseLanguageModel):
         self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
+
+    def _activation_bytes(self, batch, length, vocabulary):
+        """What one batch keeps for the backward pass, roughly: three
+        ``(T, T)`` attention maps per head and layer, the block activations
+        and the logits, float32."""
+        attention = 3 * self.n_heads * length * length
+        blocks = (6 * self.d_model + 2 * self.d_ff) * length
+        return (
+            4
+            * batch
+            * (self.num_layers * (attention + blocks) + 2 * length * vocabulary)
+        )
 
     def _build_module(self, n_features, n_outputs):
         if self.d_model % self.n_heads:

@@ -6,6 +6,11 @@ kept as int64 arrays and tensors all the way to the embedding."""
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils.validation import check_allocation
+
+# float32 validation holds every integer up to 2**24 exactly
+_MAX_TOKEN_ID = 2**24 - 1
+
 
 class _SequenceInput:
     """Validation of sequence inputs; sets ``n_steps_``, ``n_step_features_``
@@ -30,6 +35,27 @@ class _SequenceInput:
             return X.reshape(len(X), -1), X.shape[2]
         return X, None
 
+    def _vocabulary_size(self, X):
+        """The embedding table's rows: the largest token id plus one."""
+        largest = int(X.max()) if X.size else 0
+        if largest > _MAX_TOKEN_ID:
+            raise ValueError(
+                f"X holds the token id {largest}; token ids must be below "
+                f"{_MAX_TOKEN_ID + 1} (they index the embedding table; "
+                "SequenceEncoder numbers a vocabulary from 2)."
+            )
+        n_tokens = max(2, largest + 1)
+        # weights, gradients and two optimizer moments, float32
+        check_allocation(
+            16 * n_tokens * self._embedding_width(),
+            f"An embedding table of {n_tokens} token ids (the largest id in X "
+            f"plus one) x {self._embedding_width()} dimensions",
+        )
+        return n_tokens
+
+    def _embedding_width(self):
+        return self.embedding_dim
+
     def _check_steps(self, X, step_features, reset):
         if self._reads_tokens():
             if step_features not in (None, 1):
@@ -48,7 +74,7 @@ class _SequenceInput:
             self.n_step_features_ = step_features
             self.n_steps_ = X.shape[1] // step_features
             if self._reads_tokens():
-                self.n_tokens_ = max(2, int(X.max()) + 1)
+                self.n_tokens_ = self._vocabulary_size(X)
         elif step_features != self.n_step_features_:
             raise ValueError(
                 f"X has {step_features} values per step; the network was fitted "

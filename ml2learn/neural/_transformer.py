@@ -133,6 +133,9 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
     def _reads_tokens(self):
         return self.token_input
 
+    def _embedding_width(self):
+        return self.d_model
+
     def _build_module(self, n_features, n_outputs):
         if self.d_model % self.n_heads:
             raise ValueError(

@@ -1,11 +1,13 @@
 """Input checks shared by ml2learn estimators."""
 
+import os
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
+    "check_allocation",
     "check_classification_targets_min2",
     "check_layer_sizes",
     "check_sample_weight",
@@ -45,6 +47,37 @@ def check_sample_weight(sample_weight, X, *, dtype=np.float64):
             "sample_weight must have a positive sum; got all weights equal to zero."
         )
     return sample_weight
+
+
+def _physical_memory():
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on this platform
+        return 8 * 2**30
+
+
+def check_allocation(n_bytes, what):
+    """Refuse, before allocating, what cannot fit: more than half of the
+    machine's physical memory.
+
+    Parameters
+    ----------
+    n_bytes : int
+        What the allocation needs.
+    what : str
+        What it is and where its size comes from, for the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the size, when it is more than half the physical memory.
+    """
+    limit = _physical_memory() // 2
+    if n_bytes > limit:
+        raise ValueError(
+            f"{what} would need {n_bytes / 2**30:.1f} GiB, more than half of "
+            f"this machine's memory ({2 * limit / 2**30:.1f} GiB)."
+        )
 
 
 def check_layer_sizes(sizes, name, *, allow_empty=False):

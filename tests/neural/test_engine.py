@@ -453,3 +453,23 @@ def test_regressors_train_with_their_defaults(cls):
     from sklearn.utils.estimator_checks import check_regressors_train
 
     check_regressors_train(cls.__name__, cls())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RNNClassifier(hidden_size=4, embedding_dim=8, max_epochs=1),
+        lambda: TransformerClassifier(8, 2, token_input=True, max_epochs=1),
+    ],
+    ids=["RNN", "transformer"],
+)
+def test_a_huge_token_id_is_refused_before_allocating(make):
+    tokens = np.random.RandomState(0).randint(1, 6, size=(20, 4))
+    tokens[0, 0] = 10**9
+    with pytest.raises(ValueError, match="token id 1000000000"):
+        make().fit(tokens, np.arange(20) % 2)
+    # an id that float32 holds, with a table that cannot fit: refused too
+    wide = RNNClassifier(hidden_size=4, embedding_dim=2**16, max_epochs=1)
+    tokens[0, 0] = 2**24 - 1
+    with pytest.raises(ValueError, match="GiB"):
+        wide.fit(tokens, np.arange(20) % 2)

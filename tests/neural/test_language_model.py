@@ -80,3 +80,13 @@ def test_generate_rejects_bad_arguments(kwargs, message):
     lm = RNNLanguageModel(hidden_size=4, max_epochs=1, random_state=0).fit(["ab"])
     with pytest.raises(ValueError, match=message):
         lm.generate("a", **kwargs)
+
+
+def test_a_huge_text_is_refused_before_allocating():
+    text = "abcdefgh " * 120_000  # one document of about a million characters
+    with pytest.raises(ValueError, match="GiB.*max_len|max_len.*GiB"):
+        TransformerLanguageModel(max_epochs=1).fit([text])
+    with pytest.warns(UserWarning, match="truncated"):
+        lm = TransformerLanguageModel(16, 2, num_layers=1, max_len=32, max_epochs=1)
+        lm.fit([text, "abc"])
+    assert lm.encoder_.max_len_ == 32
