@@ -5,6 +5,7 @@ n-grams, document-frequency cuts, vocabulary) followed by a term-frequency
 and an inverse-document-frequency weighting chosen by name.
 """
 
+import warnings
 from collections import Counter
 from numbers import Integral
 
@@ -221,6 +222,7 @@ class TfidfVectorizer(CountVectorizer):
             raise ValueError(
                 "raw_documents must be an iterable of documents; got one string."
             )
+        self._check_settings()
         self._validate_ngram_range()
         self._warn_for_unused_params()
         self._validate_vocabulary()
@@ -298,6 +300,7 @@ class TfidfVectorizer(CountVectorizer):
             raise ValueError(
                 "raw_documents must be an iterable of documents; got one string."
             )
+        self._check_settings()
         counts = super().fit_transform(raw_documents)
         self.n_documents_ = counts.shape[0]
         document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -334,7 +337,30 @@ class TfidfVectorizer(CountVectorizer):
         weighted = sp.csr_matrix(weighted @ sp.diags(self.idf_))
         if self.norm is not None:
             weighted = normalize(weighted, norm=self.norm, copy=False)
-        return weighted.astype(self.dtype, copy=False)
+        return weighted.astype(self._output_dtype(), copy=False)
+
+    def _output_dtype(self):
+        return self.dtype if np.issubdtype(self.dtype, np.floating) else np.float64
+
+    def _check_settings(self):
+        """Settings scikit-learn's CountVectorizer lets through."""
+        min_n, max_n = self.ngram_range
+        if not (
+            isinstance(min_n, Integral)
+            and isinstance(max_n, Integral)
+            and 1 <= min_n <= max_n
+        ):
+            raise ValueError(
+                "ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n; "
+                f"got {self.ngram_range!r}."
+            )
+        if not np.issubdtype(self.dtype, np.floating):
+            warnings.warn(
+                f"dtype={self.dtype!r} cannot hold TF-IDF weights (fractions); "
+                "the output is float64, as scikit-learn's TfidfVectorizer makes it.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

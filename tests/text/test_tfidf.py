@@ -138,3 +138,21 @@ def test_streaming_fit_errors_match():
         TfidfVectorizer(min_df=0.9).fit(STREAM_DOCS)
     with pytest.raises(ValueError, match="max_df corresponds"):
         TfidfVectorizer(min_df=5, max_df=2).fit(STREAM_DOCS)
+
+
+def test_an_integer_dtype_warns_and_gives_float_weights():
+    docs = ["aa bb", "aa cc"]
+    with pytest.warns(UserWarning, match="cannot hold TF-IDF weights"):
+        X = TfidfVectorizer(dtype=int).fit_transform(docs)
+    assert X.dtype == np.float64 and X.nnz == 2  # "aa" is in every document
+    np.testing.assert_array_equal(
+        X.toarray(), TfidfVectorizer().fit_transform(docs).toarray()
+    )
+
+
+@pytest.mark.parametrize("ngram_range", [(0, 1), (2, 1), (-1, 2)])
+def test_ngram_range_must_start_at_one(ngram_range):
+    with pytest.raises(ValueError, match="ngram_range"):
+        TfidfVectorizer(ngram_range=ngram_range).fit(["a b", "a c"])
+    with pytest.raises(ValueError, match="ngram_range"):
+        TfidfVectorizer(ngram_range=ngram_range).fit_transform(["a b", "a c"])
