@@ -7,7 +7,7 @@ classifier sorts every feature once and reuses the order in every round.
 
 import numpy as np
 from scipy import sparse
-from scipy.special import expit, softmax
+from scipy.special import expit, log_softmax, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.multiclass import check_classification_targets
@@ -291,9 +291,16 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     def _proba_from_decision(self, decision):
         if self.n_classes_ == 2:
-            positive = expit(2.0 * decision)
-            return np.column_stack([1.0 - positive, positive])
+            return np.column_stack([expit(-2.0 * decision), expit(2.0 * decision)])
         return softmax(decision / (self.n_classes_ - 1), axis=1)
+
+    def _log_proba_from_decision(self, decision):
+        # in the log domain, so that a confident vote gives a finite log
+        if self.n_classes_ == 2:
+            return -np.logaddexp(
+                0.0, np.column_stack([2.0 * decision, -2.0 * decision])
+            )
+        return log_softmax(decision / (self.n_classes_ - 1), axis=1)
 
     def _class_from_decision(self, decision):
         if self.n_classes_ == 2:
@@ -344,7 +351,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log class probabilities.
         """
-        return np.log(self.predict_proba(X))
+        return self._log_proba_from_decision(self.decision_function(X))
 
     def staged_predict(self, X):
         """Predicted classes after each round.
@@ -577,7 +584,8 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         error = np.abs(estimator.predict(X) - y)
         largest = error[sample_weight > 0].max()
         if largest > 0:
-            error = error / largest
+            # L_i in [0, 1]: a row of zero weight may err by more than D's max
+            error = np.minimum(error / largest, 1.0)
         if self.loss == "square":
             error = error**2
         elif self.loss == "exponential":

@@ -8,6 +8,7 @@ returns the learner, its weight ``alpha_t``, its error ``eps_t`` and
 ``D_{t+1}``.
 """
 
+import warnings
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -48,6 +49,13 @@ class BoostRound:
     error: float
     next_weights: np.ndarray | None
     normalizer: float = np.nan
+
+
+def _finite_weights(weights):
+    """Whether a round's next distribution is usable (None: boosting ends)."""
+    return weights is None or (
+        np.all(np.isfinite(weights)) and np.isfinite(weights.sum())
+    )
 
 
 class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
@@ -99,10 +107,21 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
         history = [sample_weight]
         try:
             for iboost in range(self.n_estimators):
-                result = self._boost(iboost, X, y, sample_weight, random_state)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    result = self._boost(iboost, X, y, sample_weight, random_state)
                 if result is None:
                     break
                 rounds.append(result)
+                if not _finite_weights(result.next_weights):
+                    warnings.warn(
+                        f"The sample weights overflowed in round {iboost + 1} "
+                        f"(learning_rate={self.learning_rate}); boosting stopped "
+                        "after that round. Lower learning_rate.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+                    history.append(sample_weight)
+                    break
                 if result.next_weights is not None:
                     sample_weight = result.next_weights
                 # a round that stops boosting leaves D as it is (with

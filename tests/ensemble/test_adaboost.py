@@ -364,3 +364,41 @@ def test_sparse_input_equals_dense():
     reg = AdaBoostRegressor(n_estimators=5, random_state=0)
     reg.fit(sparse.csc_matrix(X), y.astype(float))
     assert reg.predict(sparse.csr_matrix(X)).shape == (len(y),)
+
+
+def test_overflowing_weights_stop_boosting_with_a_warning():
+    # scikit-learn's test_sample_weights_infinite, in our terms: a huge
+    # learning rate overflows D after the first round
+    X, y = make_classification(200, random_state=0)
+    with pytest.warns(UserWarning, match="overflowed in round 1"):
+        clf = AdaBoostClassifier(n_estimators=20, learning_rate=1e6).fit(X, y)
+    assert len(clf.estimators_) == 1
+    assert np.isfinite(clf.sample_weight_history_).all()
+    single = AdaBoostClassifier(n_estimators=1).fit(X, y)
+    assert clf.score(X, y) == single.score(X, y) > 0.9
+
+
+def test_a_zero_weight_row_with_a_large_residual_keeps_the_weights_finite():
+    X, y = make_regression(100, 3, random_state=0)
+    y[0] += 1e6
+    weights = np.ones(100)
+    weights[0] = 0
+    reg = AdaBoostRegressor(n_estimators=10, random_state=0)
+    reg.fit(X, y, sample_weight=weights)
+    assert len(reg.estimators_) == 10
+    assert np.isfinite(reg.sample_weight_history_).all()
+    assert not reg.sample_weight_history_[:, 0].any()  # it weighs nothing
+
+
+def test_log_proba_of_a_confident_vote_is_finite():
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = AdaBoostClassifier(n_estimators=400).fit(X, y)
+    assert np.abs(clf.decision_function(X)).max() > 40  # 1 - sigmoid(80) == 0
+    log_proba = clf.predict_log_proba(X)
+    assert np.isfinite(log_proba).all()
+    np.testing.assert_allclose(np.exp(log_proba).sum(axis=1), 1.0)
+    proba = clf.predict_proba(X)
+    shown = proba > 1e-300
+    np.testing.assert_allclose(
+        log_proba[shown], np.log(proba[shown]), rtol=1e-9, atol=1e-12
+    )
