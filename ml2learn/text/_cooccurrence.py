@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._keyed_vectors import KeyedVectors
+from ._validation import normalize_unicode
 
 __all__ = [
     "BaseWordEmbedding",
@@ -116,6 +117,7 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
 
     def _tokens(self, document):
         if isinstance(document, str):
+            document = normalize_unicode(document)
             text = document.lower() if self.lowercase else document
             return re.findall(self.token_pattern, text)
         if isinstance(document, (list, tuple)) and all(

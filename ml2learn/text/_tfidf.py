@@ -16,6 +16,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import StrOptions, _fit_context
+from ._validation import normalize_unicode
 
 __all__ = ["TfidfVectorizer"]
 
@@ -341,6 +342,18 @@ class TfidfVectorizer(CountVectorizer):
 
     def _output_dtype(self):
         return self.dtype if np.issubdtype(self.dtype, np.floating) else np.float64
+
+    def build_preprocessor(self):
+        """scikit-learn's preprocessor, after putting the document in Unicode
+        normal form C (as every ml2learn text estimator reads documents).
+
+        Returns
+        -------
+        preprocessor : callable
+            Maps a document to the string the tokenizer cuts.
+        """
+        preprocess = super().build_preprocessor()
+        return lambda document: preprocess(normalize_unicode(document))
 
     def _check_settings(self):
         """Settings scikit-learn's CountVectorizer lets through."""

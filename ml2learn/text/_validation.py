@@ -1,6 +1,37 @@
-"""Input checks shared by the text estimators."""
+"""Input checks shared by the text estimators.
 
-__all__ = ["check_documents", "iter_documents"]
+Every document is put in Unicode normal form C as it is read, so that a
+letter written as a base letter and a combining mark ("i" + U+0308) is the
+same token as its composed form ("ï") in every text estimator. NFC changes
+no letter's identity; NFKC (which would also fold ligatures and full-width
+forms) is left to the user's own preprocessing.
+"""
+
+import unicodedata
+
+__all__ = ["check_documents", "iter_documents", "normalize_unicode"]
+
+
+def normalize_unicode(text):
+    """``text`` in Unicode normal form C (ASCII text is returned as it is).
+
+    Parameters
+    ----------
+    text : str
+        A document.
+
+    Returns
+    -------
+    text : str
+        The same characters, composed.
+
+    Examples
+    --------
+    >>> from ml2learn.text._validation import normalize_unicode
+    >>> normalize_unicode("nai\u0308ve") == "na\u00efve"
+    True
+    """
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def check_documents(documents):
@@ -38,7 +69,7 @@ def iter_documents(documents):
     Yields
     ------
     document : str
-        The next document.
+        The next document, in Unicode normal form C.
 
     Raises
     ------
@@ -55,4 +86,4 @@ def iter_documents(documents):
                 "documents must be strings; got an item of type "
                 f"{type(document).__name__}."
             )
-        yield document
+        yield normalize_unicode(document)

@@ -273,3 +273,14 @@ def test_set_output_pandas_where_the_output_is_dense(name, cls):
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == list(est.get_feature_names_out())
     np.testing.assert_allclose(frame.to_numpy(), out)
+
+
+@pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
+def test_a_decomposed_accent_reads_as_the_composed_letter(name, cls):
+    composed = [doc.replace("cat", "caf\u00e9 cat") for doc in DOCS]
+    decomposed = [doc.replace("caf\u00e9", "cafe\u0301") for doc in composed]
+    assert decomposed != composed
+    _assert_same(
+        _output(_fit(_make(cls), decomposed), decomposed),
+        _output(_fit(_make(cls), composed), composed),
+    )
