@@ -11,6 +11,40 @@ from sklearn.utils import Bunch
 __all__ = ["KeyedVectors"]
 
 
+def _truncated(i, n_words):
+    return EOFError(
+        f"The file ends after {i} of the {n_words} words its header announces "
+        "(a truncated file)."
+    )
+
+
+def _read_binary_row(f, size, i, n_words):
+    """One word (bytes up to a space, newlines skipped) and its float32s."""
+    word = bytearray()
+    while (ch := f.read(1)) != b" ":
+        if ch == b"":
+            raise _truncated(i, n_words)
+        if ch != b"\n":
+            word += ch
+    values = f.read(4 * size)
+    if len(values) < 4 * size:
+        raise _truncated(i, n_words)
+    return word.decode(), np.frombuffer(values, dtype=np.float32)
+
+
+def _read_text_row(f, size, i, n_words):
+    """One line: a word and ``size`` numbers."""
+    line = f.readline()
+    if not line:
+        raise _truncated(i, n_words)
+    parts = line.decode().rstrip("\n").split(" ")
+    if len(parts) < size + 1:
+        raise ValueError(
+            f"Line {i + 2} holds {len(parts) - 1} values for vectors of size {size}."
+        )
+    return parts[0], np.array(parts[1 : size + 1], dtype=np.float32)
+
+
 class KeyedVectors:
     """A vocabulary and one vector per word.
 
@@ -238,7 +272,19 @@ class KeyedVectors:
             The file.
         binary : bool, default=False
             Vectors as float32 bytes instead of text.
+
+        Raises
+        ------
+        ValueError
+            When a word is empty or holds white space, which the format uses
+            to end a word (it would be read back as another word).
         """
+        for word in self.index_to_key:
+            if not word or any(ch.isspace() for ch in word):
+                raise ValueError(
+                    "The word2vec format cannot hold a word that is empty or "
+                    f"contains white space; got {word!r}."
+                )
         with open(path, "wb") as f:
             f.write(f"{len(self)} {self.vector_size}\n".encode())
             for word, vector in zip(self.index_to_key, self.vectors):
@@ -264,20 +310,20 @@ class KeyedVectors:
         -------
         wv : KeyedVectors
             The words and vectors.
+
+        Raises
+        ------
+        EOFError
+            When the file ends before the number of words its header gives
+            (a truncated file), as gensim raises.
+        ValueError
+            When a text line holds fewer values than the vector size.
         """
         with open(path, "rb") as f:
             n_words, size = map(int, f.readline().split())
             words, vectors = [], np.empty((n_words, size), dtype=np.float32)
             for i in range(n_words):
-                if binary:
-                    word = bytearray()
-                    while (ch := f.read(1)) != b" ":
-                        if ch != b"\n":
-                            word += ch
-                    words.append(word.decode())
-                    vectors[i] = np.frombuffer(f.read(4 * size), dtype=np.float32)
-                else:
-                    parts = f.readline().decode().rstrip("\n").split(" ")
-                    words.append(parts[0])
-                    vectors[i] = np.array(parts[1 : size + 1], dtype=np.float32)
+                read = _read_binary_row if binary else _read_text_row
+                word, vectors[i] = read(f, size, i, n_words)
+                words.append(word)
         return cls(words, vectors)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from ml2learn.text import Word2Vec, negative_sampling_loss, skipgram_pairs
+from ml2learn.text import KeyedVectors, Word2Vec, negative_sampling_loss, skipgram_pairs
 
 SENTENCE = "The quick brown fox jumps over the lazy dog .".split()
 
@@ -287,3 +287,29 @@ def test_partial_fit_errors():
         w2v.partial_fit(_topic_corpus(20))
     with pytest.raises(ValueError, match="one string"):
         Word2Vec().partial_fit("a single string")
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_a_truncated_word2vec_file_raises_instead_of_hanging(tmp_path, binary):
+    wv = KeyedVectors(["alpha", "beta", "gamma"], np.arange(6.0).reshape(3, 2))
+    path = tmp_path / "vectors.bin"
+    wv.save_word2vec_format(path, binary=binary)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 6])  # the last record cut short
+    # as gensim: a cut binary record is an end of file, a cut line too few values
+    error, message = (
+        (EOFError, "2 of the 3 words") if binary else (ValueError, "1 values")
+    )
+    with pytest.raises(error, match=message):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    header, body = whole.split(b"\n", 1)
+    path.write_bytes(b"5 2\n" + body)  # more words announced than stored
+    with pytest.raises(EOFError, match="3 of the 5 words"):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
+@pytest.mark.parametrize("word", ["two words", "line\nbreak", "tab\there", ""])
+def test_words_the_format_cannot_hold_are_refused(tmp_path, word):
+    wv = KeyedVectors(["fine", word], np.ones((2, 2)))
+    with pytest.raises(ValueError, match="white space"):
+        wv.save_word2vec_format(tmp_path / "v.txt")
