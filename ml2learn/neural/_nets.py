@@ -65,8 +65,9 @@ class TensorDataset(torch.utils.data.Dataset):
 
     def subset(self, rows):
         rows = torch.as_tensor(rows)
-        pick = lambda t: None if t is None else t[rows]  # noqa: E731
-        return TensorDataset(self.X[rows], pick(self.y), pick(self.sample_weight))
+        return TensorDataset(
+            self.X[rows], _pick(self.y, rows), _pick(self.sample_weight, rows)
+        )
 
 
 def _share(rows, index, n_processes):
