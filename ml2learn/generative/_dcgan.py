@@ -1,11 +1,10 @@
 """The deep convolutional GAN (Radford et al., 2016), unconditional or
 conditional."""
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils._images import check_image_shape, flatten_images
 from ..utils.validation import check_layer_sizes
 from ._base import _BaseGAN, _doc
 from ._networks import ConvDiscriminator, ConvGenerator, GANModule
@@ -169,31 +168,15 @@ class DCGAN(_BaseGAN):
     def _shape_of(self, n_features, given):
         """(C, H, W) from ``image_shape``, the input's own shape, or 1 x n."""
         if self.image_shape is not None:
-            shape = tuple(self.image_shape)
-            shape = (1, *shape) if len(shape) == 2 else shape
-            if len(shape) != 3 or not all(
-                isinstance(s, Integral) and s > 0 for s in shape
-            ):
-                raise ValueError(
-                    "image_shape must be (H, W) or (C, H, W) of positive "
-                    f"integers; got {self.image_shape!r}."
-                )
-            if int(np.prod(shape)) != n_features:
-                raise ValueError(
-                    f"image_shape={self.image_shape!r} holds {int(np.prod(shape))} "
-                    f"values per sample but X has {n_features} features."
-                )
-            return shape
+            return check_image_shape(self.image_shape, n_features)
         if given is not None:
             return given if len(given) == 3 else (1, *given)
         return (1, 1, n_features)
 
     def _validate_X(self, X, reset):
-        given = None
-        if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim in (3, 4):
-            X = np.asarray(X)
-            given = X.shape[1:]
-            X = X.reshape(len(X), -1)
+        if hasattr(X, "ndim") and X.ndim > 4:
+            raise ValueError(f"X must be 2-D, 3-D or 4-D; got {X.ndim}-D.")
+        X, given = flatten_images(X)
         X = validate_data(
             self, X, dtype=np.float32, reset=reset, ensure_min_samples=2 if reset else 1
         )

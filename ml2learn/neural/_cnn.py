@@ -11,6 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils._images import check_image_shape, flatten_images
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_layer_sizes
 from ._augment import check_augment
@@ -149,42 +150,17 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
 
     # -- inputs ---------------------------------------------------------------
 
-    @staticmethod
-    def _flat(X):
-        """Images as flat rows, so that scikit-learn validates any input form;
-        returns the rows and the per-sample shape to restore."""
-        if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim > 2:
-            X = np.asarray(X)
-            return X.reshape(len(X), -1), X.shape[1:]
-        return X, None
-
     def _validate_X(self, X, reset):
-        X, shape = self._flat(X)
+        X, shape = flatten_images(X)
         X = validate_data(self, X, dtype=np.float32, reset=reset)
         return self._to_images(X, shape, reset)
 
     def _validate_Xy(self, X, y, reset):
-        X, shape = self._flat(X)
+        X, shape = flatten_images(X)
         X, y = validate_data(
             self, X, y, dtype=np.float32, multi_output=True, reset=reset
         )
         return self._to_images(X, shape, reset), y
-
-    def _image_shape(self, n_features):
-        shape = tuple(self.image_shape)
-        if len(shape) == 2:
-            shape = (1, *shape)
-        if len(shape) != 3 or not all(isinstance(s, Integral) and s > 0 for s in shape):
-            raise ValueError(
-                "image_shape must be (H, W) or (C, H, W) of positive integers; "
-                f"got {self.image_shape!r}."
-            )
-        if int(np.prod(shape)) != n_features:
-            raise ValueError(
-                f"image_shape={self.image_shape!r} holds {int(np.prod(shape))} "
-                f"values per sample but X has {n_features} features."
-            )
-        return shape
 
     def _to_images(self, X, shape, reset):
         """Reshape validated flat ``X`` into ``(n, C, L)`` or ``(n, C, H, W)``;
@@ -193,7 +169,9 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
             if self.image_shape is None:
                 images = X[:, None, :]
             else:
-                images = X.reshape(len(X), *self._image_shape(X.shape[1]))
+                images = X.reshape(
+                    len(X), *check_image_shape(self.image_shape, X.shape[1])
+                )
         elif len(shape) == 2:
             images = X.reshape(len(X), 1, *shape)
         elif len(shape) == 3:

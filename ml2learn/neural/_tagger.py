@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, validate_data
 
 from ..utils.validation import check_classification_targets_min2, check_sample_weight
-from ._base import BaseNeuralEstimator
+from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._rnn import _BaseRNN
 from ._sequence_input import _SequenceInput
 from ._training_params import (
@@ -34,7 +34,7 @@ def _ragged(y):
 
 
 @document_training_parameters('``"embedding"``, ``"recurrent"``, ``"output"``')
-class RNNTagger(_SequenceInput, BaseNeuralEstimator):
+class RNNTagger(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimator):
     __doc__ = (
         """A recurrent network that predicts one label per time step.
 
@@ -91,13 +91,18 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
     -----
     Inputs: token ids ``(n, T)`` with ``embedding_dim``; values ``(n, T,
     F)``; or a 2-D float array ``(n, T * F)``, read as ``T = y.shape[1]``
-    steps of ``F`` consecutive values (so a one-column ``y`` makes every row
-    one step). ``y`` is ``(n, T)``, or, with token input, a list holding
+    steps of ``F`` consecutive values (so a one-column or 1-D ``y`` makes
+    every row one step). ``y`` is ``(n, T)``, or, with token input, a list holding
     each sequence's labels for its real tokens only (padding is added, on
     the side the ids are padded; a row of ``T`` real tokens keeps its first
     ``T`` labels, as :class:`~ml2learn.text.SequenceEncoder` keeps the first
     ``max_len`` tokens of a longer text). Labels at padding steps of a 2-D
     ``y`` are ignored, whatever they are.
+
+    :meth:`transform` gives every step's state, the input of the output
+    layer: ``(n, T * H)`` with ``H = hidden_size`` (twice that when
+    bidirectional), step after step, so ``reshape(n, T, H)`` recovers the
+    steps; padding steps are zero.
 
     Examples
     --------
@@ -118,9 +123,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
     )
 
     _parameter_constraints: dict = {
-        k: v
-        for k, v in _BaseRNN._parameter_constraints.items()
-        if k not in ("pooling", "feature_layer")
+        k: v for k, v in _BaseRNN._parameter_constraints.items() if k != "pooling"
     }
 
     def __init__(
@@ -155,6 +158,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         freeze=None,
         fine_tune_lr_factor=1.0,
         record_gradient_norms=False,
+        feature_layer=None,
         random_state=None,
         device="cpu",
         accelerator=None,
@@ -190,6 +194,7 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
         self.freeze = freeze
         self.fine_tune_lr_factor = fine_tune_lr_factor
         self.record_gradient_norms = record_gradient_norms
+        self.feature_layer = feature_layer
         self.random_state = random_state
         self.device = device
         self.accelerator = accelerator
@@ -245,6 +250,8 @@ class RNNTagger(_SequenceInput, BaseNeuralEstimator):
             grid[~real] = labels[0] if labels.size else 0
             return grid.astype(labels.dtype) if labels.size else grid, real
         grid = check_array(y, dtype=None, ensure_2d=False, input_name="y")
+        if grid.ndim == 1 and real.shape[1] == 1 and not self._reads_tokens():
+            grid = grid[:, None]  # one-step sequences: a label per row
         if grid.ndim != 2:
             raise ValueError(
                 f"y must be 2-D, (n_samples, n_steps): one label per step; got "

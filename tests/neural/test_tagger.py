@@ -135,3 +135,41 @@ def test_bad_input():
     tagger = RNNTagger(**FAST).partial_fit(X, tags)
     with pytest.raises(ValueError, match="not seen"):
         tagger.partial_fit(X, [[5] * len(row) for row in tags])
+
+
+def test_transform_gives_each_steps_state_at_its_position():
+    """The input of the output layer, per step: the logits are the output
+    layer applied to it, and left- and right-padded rows agree."""
+    X, tags = _seen_before(n=60)
+    tagger = RNNTagger(**FAST).fit(X, tags)
+    n, T = X.shape
+    H = 2 * tagger.hidden_size
+    states = tagger.transform(X)
+    assert states.shape == (n, T * H)
+    assert tagger.get_feature_names_out().shape == (T * H,)
+    states = states.reshape(n, T, H)
+    assert np.all(states[X == 0] == 0)
+    output = tagger.net_.module_.output
+    weight = output.weight.detach().double().numpy()
+    bias = output.bias.detach().double().numpy()
+    logits = states @ weight.T + bias
+    proba = np.exp(logits - logits.max(-1, keepdims=True))
+    proba /= proba.sum(-1, keepdims=True)
+    np.testing.assert_allclose(proba[X > 0], tagger.predict_proba(X)[X > 0], atol=1e-5)
+    left = np.zeros_like(X)
+    for i, row in enumerate(X):
+        real = row[row > 0]
+        left[i, T - len(real) :] = real
+    left_states = tagger.transform(left).reshape(n, T, H)
+    for i, row in enumerate(X):
+        k = (row > 0).sum()
+        np.testing.assert_allclose(left_states[i, T - k :], states[i, :k], atol=1e-6)
+
+
+def test_one_label_per_row_reads_each_row_as_one_step():
+    X = np.random.RandomState(0).normal(size=(80, 3))
+    y = (X.sum(axis=1) > 0).astype(int)
+    tagger = RNNTagger(hidden_size=8, max_epochs=20, random_state=0).fit(X, y)
+    assert (tagger.n_steps_, tagger.n_step_features_) == (1, 3)
+    assert tagger.predict(X).shape == (80, 1)
+    assert tagger.transform(X).shape == (80, 16)

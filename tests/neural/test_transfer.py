@@ -95,6 +95,15 @@ def test_every_array_estimator_transforms(make):
     )
 
 
+def test_every_neural_estimator_has_a_transform():
+    from ml2learn import all_estimators
+    from ml2learn.neural._engine import NeuralEngine
+
+    neural = [cls for _, cls in all_estimators() if issubclass(cls, NeuralEngine)]
+    assert len(neural) >= 18
+    assert [c.__name__ for c in neural if not hasattr(c, "transform")] == []
+
+
 def test_fine_tuning_onto_new_classes(pretrained):
     tuned = CNNClassifier(
         **{**CNN, "random_state": 1, "max_epochs": 20},

@@ -155,12 +155,12 @@ class RecurrentTagger(RecurrentNetwork):
 
     def forward(self, x):  # (B, T * F) -> (B, T, n_outputs)
         outputs, _, _ = self.encode(x)
-        logits = self.output(self.dropout(outputs))
         if self.embedding is not None:
-            # encode read the tokens moved to the front: send each back
+            # encode read the tokens moved to the front: send each state back
+            # to its token's position (padding steps keep a zero state)
             padding = (x == 0).to(torch.int8)
             origin = torch.sort(padding, dim=1, stable=True).indices
-            logits = torch.zeros_like(logits).scatter(
-                1, origin[..., None].expand_as(logits), logits
+            outputs = torch.zeros_like(outputs).scatter(
+                1, origin[..., None].expand_as(outputs), outputs
             )
-        return logits
+        return self.output(self.dropout(outputs))
