@@ -101,6 +101,8 @@ GRIDS = {
     "DANNRegressor": {"est__learning_rate": [0.01, 0.05]},
     "GAN": {"est__generator_loss": ["non_saturating", "minimax"]},
     "DCGAN": {"est__label_smoothing": [0.0, 0.1]},
+    "HaarFeatures": {"est__feature_types": [None, "type-2-x"]},
+    "CascadeClassifier": {"est__stage_false_positive_rate": [0.3, 0.5]},
 }
 
 # The one exception ../shared/DESIGN.md permits, in scikit-learn's own words
