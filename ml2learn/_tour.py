@@ -60,11 +60,14 @@ def register(entry):
 
 
 def _boosting_entries():
+    from .datasets import load_lfw_windows
     from .ensemble import (
         AdaBoostClassifier,
         AdaBoostRegressor,
+        CascadeClassifier,
         GradientBoostingClassifier,
         GradientBoostingRegressor,
+        HaarFeatures,
     )
 
     def adaboost(quick):
@@ -95,6 +98,21 @@ def _boosting_entries():
         grid = {"gradientboostingregressor__loss": ["squared_error", "huber"]}
         return pipe, grid
 
+    def haar_adaboost(quick):
+        haar = HaarFeatures(max_features=2000 if quick else 20000, random_state=0)
+        pipe = make_pipeline(haar, AdaBoostClassifier())
+        grid = {"adaboostclassifier__n_estimators": [10, 30] if quick else [30, 100]}
+        return pipe, grid
+
+    def cascade(quick):
+        haar = HaarFeatures(
+            normalize=True, max_features=2000 if quick else 20000, random_state=0
+        )
+        pipe = make_pipeline(CascadeClassifier(haar, random_state=0))
+        grid = {"cascadeclassifier__stage_false_positive_rate": [0.3, 0.5]}
+        return pipe, grid
+
+    faces = lambda: load_lfw_windows(return_X_y=True)  # noqa: E731
     cancer = lambda: load_breast_cancer(return_X_y=True)  # noqa: E731
     diabetes = lambda: load_diabetes(return_X_y=True)  # noqa: E731
     digits = lambda: load_digits(return_X_y=True)  # noqa: E731
@@ -121,6 +139,16 @@ def _boosting_entries():
             "diabetes",
             diabetes,
             gradient_boosting_regression,
+        ),
+        TourEntry(
+            "boosting",
+            "Viola-Jones: Haar + AdaBoost",
+            "lfw faces",
+            faces,
+            haar_adaboost,
+        ),
+        TourEntry(
+            "boosting", "Viola-Jones: attentional cascade", "lfw faces", faces, cascade
         ),
     ]
 

@@ -51,7 +51,7 @@ def test_tour_quick_prints_a_table(capsys):
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("---"))
     rows = lines[start + 1 : -1]
-    assert len(rows) == 5  # the boosting family only
+    assert len(rows) == 7  # the boosting family only
     assert all(float(row.split()[-2]) > 0.3 for row in rows)
 
 

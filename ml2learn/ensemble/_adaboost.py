@@ -141,7 +141,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         )
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, monitor=None):
         """Boost weak learners on ``(X, y)``.
 
         Parameters
@@ -153,6 +153,12 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, normalised into ``D_1``; ``None`` gives
             ``D_1(i) = 1/m``.
+        monitor : callable, default=None
+            Called after every round ``t`` (from 0) as ``monitor(t, self,
+            info)``, ``info`` holding the round's ``"estimator"`` (fitted on
+            the encoded labels), ``"weight"`` (``alpha_t``) and ``"error"``
+            (``eps_t``); boosting stops after a round for which it returns
+            True (as scikit-learn's gradient boosting's ``monitor``).
 
         Returns
         -------
@@ -161,7 +167,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         """
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=np.float64)
         y = self._validate_targets(y)
-        return self._boosting_fit(X, y, sample_weight)
+        return self._boosting_fit(X, y, sample_weight, monitor)
 
     def _default_estimator(self):
         return DecisionStump()
@@ -550,7 +556,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         self.loss = loss
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, monitor=None):
         """Boost weak regressors on ``(X, y)``.
 
         Parameters
@@ -561,6 +567,11 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, normalised into ``D_1``.
+        monitor : callable, default=None
+            Called after every round ``t`` (from 0) as ``monitor(t, self,
+            info)``, ``info`` holding the round's ``"estimator"``,
+            ``"weight"`` and ``"error"``; boosting stops after a round for
+            which it returns True.
 
         Returns
         -------
@@ -570,7 +581,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], dtype=np.float64, y_numeric=True
         )
-        return self._boosting_fit(X, self._validate_targets(y), sample_weight)
+        return self._boosting_fit(X, self._validate_targets(y), sample_weight, monitor)
 
     def _default_estimator(self):
         return DecisionTreeRegressor(max_depth=3)

@@ -89,12 +89,14 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
     def _boost(self, iboost, X, y, sample_weight, random_state):
         """Run round ``iboost``; return a :class:`BoostRound` or None to stop."""
 
-    def _boosting_fit(self, X, y, sample_weight):
+    def _boosting_fit(self, X, y, sample_weight, monitor=None):
         """Run the rounds on validated ``X``; ``y`` as ``_validate_targets`` gave.
 
         Sets ``estimators_``, ``estimator_weights_``, ``estimator_errors_``,
         ``normalizers_`` and ``sample_weight_history_`` (row 0 is ``D_1``,
-        row ``t`` is ``D_{t+1}``).
+        row ``t`` is ``D_{t+1}``). ``monitor(iboost, self, info)`` is called
+        after every kept round with ``info = {"estimator", "weight",
+        "error"}``; when it returns True, boosting stops after that round.
         """
         sample_weight = check_sample_weight(sample_weight, X)
         sample_weight = sample_weight / sample_weight.sum()
@@ -112,6 +114,17 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
                 if result is None:
                     break
                 rounds.append(result)
+                stop = monitor is not None and bool(
+                    monitor(
+                        iboost,
+                        self,
+                        {
+                            "estimator": result.estimator,
+                            "weight": result.weight,
+                            "error": result.error,
+                        },
+                    )
+                )
                 if not _finite_weights(result.next_weights):
                     warnings.warn(
                         f"The sample weights overflowed in round {iboost + 1} "
@@ -127,7 +140,7 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
                 # a round that stops boosting leaves D as it is (with
                 # eps_t = 0 every weight is multiplied by the same factor)
                 history.append(sample_weight)
-                if result.next_weights is None:
+                if result.next_weights is None or stop:
                     break
         finally:
             self._release_rounds()

@@ -3,7 +3,7 @@ stages of Haar-like features in sequence, each tuned to pass almost every
 object and to reject a fixed share of what is not, so that most windows of a
 photograph are rejected after a few features."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -367,7 +367,8 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
     def _grow(self, extractor, values, is_object, train, validation, levels, rng):
         """The paper's training loop (its Table 2)."""
         objects = values[train[is_object[train]]]
-        negatives = values[train[~is_object[train]]]
+        negatives = values[train[~is_object[train]]]  # those all stages pass
+        bootstrapped = np.zeros((0, values.shape[1]))
         # the validation windows that every stage so far passes
         live_objects = values[validation[is_object[validation]]]
         live_negatives = values[validation[~is_object[validation]]]
@@ -387,16 +388,19 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
                     if len(crops)
                     else np.zeros((0, values.shape[1]))
                 )
-                negatives = np.vstack([negatives, found[n_held_out:]])
+                # the paper's N: this stage's false positives, drawn afresh
+                bootstrapped = found[n_held_out:]
                 # the stage's false-positive rate: on fresh false positives
                 stage_negatives = np.vstack(
                     [live_negatives, found[:n_held_out] if n_held_out else found]
                 )
-            if len(negatives) == 0:
+            training_negatives = np.vstack([negatives, bootstrapped])
+            if len(training_negatives) == 0:
                 self.stop_reason_ = "no training non-object left"
                 break
-            booster = self._boost(objects, negatives, rng)
-            stage = self._tune(booster, live_objects, stage_negatives)
+            stage = self._train_stage(
+                objects, training_negatives, live_objects, stage_negatives, rng
+            )
             if stage.false_positive_rate >= 1.0 and stages:
                 self.stop_reason_ = "a stage could not reject any non-object"
                 break
@@ -415,40 +419,40 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         self.detection_rate_ = float(D)
         self.false_positive_rate_ = float(F)
 
-    def _boost(self, objects, negatives, rng):
+    def _train_stage(self, objects, negatives, live_objects, live_negatives, rng):
+        """Boost one feature at a time until the stage, its threshold lowered
+        to pass a share ``d`` of the validation objects reaching it
+        (``live_objects``), passes at most ``f`` of the validation
+        non-objects reaching it; every round when none does."""
         X = np.vstack([objects, negatives])
         y = np.r_[np.ones(len(objects), dtype=int), np.zeros(len(negatives), dtype=int)]
         # the paper's initial weights: half of the total on each class
         weights = np.where(y == 1, 0.5 / len(objects), 0.5 / len(negatives))
-        booster = AdaBoostClassifier(
-            n_estimators=self.max_stage_features,
-            random_state=rng.randint(np.iinfo(np.int32).max),
-        )
-        return booster.fit(X, y, sample_weight=weights)
+        validation = np.vstack([live_objects, live_negatives])
+        n_objects = len(live_objects)
+        scores = np.zeros(len(validation))
+        tuned = []
 
-    def _tune(self, booster, objects, negatives):
-        """The fewest rounds whose lowered threshold passes a share ``d`` of
-        the validation ``objects`` and at most ``f`` of the ``negatives``
-        (feature values of the windows reaching the stage); all rounds when
-        none does."""
-        n_objects = len(objects)
-        for n_rounds, scores in enumerate(
-            booster.staged_decision_function(np.vstack([objects, negatives])), start=1
-        ):
+        def reached_f(t, booster, info):
+            nonlocal scores
+            predicted = booster._predict_encoded(info["estimator"], validation)
+            scores = scores + info["weight"] * np.where(predicted == 1, 1.0, -1.0)
             threshold = _passing_threshold(
                 scores[:n_objects], self.stage_detection_rate
             )
             passed = scores > threshold
             detection = passed[:n_objects].mean() if n_objects else 1.0
-            false_positive = passed[n_objects:].mean() if len(negatives) else 0.0
-            chosen = (n_rounds, threshold, detection, false_positive)
-            if false_positive <= self.stage_false_positive_rate:
-                break
-        n_rounds, threshold, detection, false_positive = chosen
-        stage = CascadeStage.from_boosting(booster, n_rounds)
-        stage.threshold = threshold
-        stage.detection_rate = float(detection)
-        stage.false_positive_rate = float(false_positive)
+            false_positive = passed[n_objects:].mean() if len(live_negatives) else 0.0
+            tuned[:] = [threshold, float(detection), float(false_positive)]
+            return false_positive <= self.stage_false_positive_rate
+
+        booster = AdaBoostClassifier(
+            n_estimators=self.max_stage_features,
+            random_state=rng.randint(np.iinfo(np.int32).max),
+        )
+        booster.fit(X, y, sample_weight=weights, monitor=reached_f)
+        stage = CascadeStage.from_boosting(booster, len(booster.estimators_))
+        stage.threshold, stage.detection_rate, stage.false_positive_rate = tuned
         return stage
 
     def _set_stages(self, extractor, stages):
@@ -471,34 +475,36 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         ]
 
     def _false_positives(self, extractor, stages, levels, n_wanted, rng):
-        """Up to ``n_wanted`` windows cut from the object-free photographs (at
-        every scale) that ``stages`` (numbered as ``extractor``'s features)
-        all accept: the bootstrapped non-objects of the next stage."""
+        """The paper's bootstrapping: up to ``n_wanted`` windows of the
+        object-free photographs (at every scale) that the stages so far
+        accept, drawn from a scan of every level (any windows before the
+        first stage). ``stages`` number features as ``extractor`` does."""
         window = extractor.window_shape_
-        n_positions = np.array(
-            [
-                (a.shape[0] - window[0] + 1) * (a.shape[1] - window[1] + 1)
-                for a in levels
+        if not stages:
+            sizes = [np.subtract(level.shape, window) + 1 for level in levels]
+            weights = np.array([np.prod(size) for size in sizes], dtype=float)
+            picks = rng.choice(len(levels), size=n_wanted, p=weights / weights.sum())
+            corners = [(i, *(rng.randint(n) for n in sizes[i])) for i in picks]
+        else:
+            used = np.unique(np.concatenate([s.features for s in stages]))
+            probe = extractor._subset(used)
+            renumbered = [
+                replace(s, features=np.searchsorted(used, s.features)) for s in stages
             ]
-        )
-        used = np.unique(np.concatenate([s.features for s in stages])) if stages else []
-        probe = extractor._subset(used) if stages else None
-        found, n_found = [], 0
-        for _ in range(_BOOTSTRAP_ROUNDS):
-            picks = rng.choice(
-                len(levels), size=4 * n_wanted, p=n_positions / n_positions.sum()
-            )
-            crops = np.stack([_random_crop(levels[i], window, rng) for i in picks])
-            if stages:
-                accepted = _run_cascade(
-                    stages, _matrix_reader(probe.transform(crops), used), len(crops)
-                )[2]
-                crops = crops[accepted]
-            found.append(crops[: n_wanted - n_found])
-            n_found += len(found[-1])
-            if n_found >= n_wanted:
-                break
-        return np.concatenate(found).reshape(-1, *window)
+            found = [
+                np.column_stack([np.full(len(hits), i), hits])
+                for i, level in enumerate(levels)
+                for hits in [_scan_level(probe, renumbered, level, _BOOTSTRAP_STEP)[0]]
+            ]
+            found = np.concatenate(found)
+            if len(found) > n_wanted:
+                found = found[np.sort(rng.choice(len(found), n_wanted, replace=False))]
+            corners = found.tolist()
+        crops = [
+            levels[i][top : top + window[0], left : left + window[1]]
+            for i, top, left in corners
+        ]
+        return np.array(crops, dtype=np.float64).reshape(-1, *window)
 
     # -- prediction ---------------------------------------------------------------
 
@@ -656,25 +662,7 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
     def _scan(self, level, step):
         """Window corners ``(top, left)`` of ``level`` that the cascade
         accepts, with their last margins."""
-        h, w = self.features_.window_shape_
-        top, left = np.meshgrid(
-            np.arange(0, level.shape[0] - h + 1, step),
-            np.arange(0, level.shape[1] - w + 1, step),
-            indexing="ij",
-        )
-        top, left = top.ravel(), left.ravel()
-        padded = padded_integral_image(level)
-        squares = padded_integral_image(level**2)
-        _, _, constant = window_statistics(padded, squares, top, left, (h, w))
-        top, left = top[~constant], left[~constant]
-        reached, margin, accepted = _run_cascade(
-            self._stages,
-            lambda features, rows: self.features_._values_at(
-                padded, squares, top[rows], left[rows], features
-            ),
-            len(top),
-        )
-        return np.column_stack([top, left])[accepted], margin[accepted]
+        return _scan_level(self.features_, self._stages, level, step)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -682,14 +670,34 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-_BOOTSTRAP_ROUNDS = 50
 _BOOTSTRAP_SCALE_FACTOR = 1.25
+_BOOTSTRAP_STEP = 2
 
 
-def _random_crop(level, window, rng):
-    top = rng.randint(level.shape[0] - window[0] + 1)
-    left = rng.randint(level.shape[1] - window[1] + 1)
-    return level[top : top + window[0], left : left + window[1]]
+def _scan_level(extractor, stages, level, step):
+    """Corners ``(top, left)`` of the windows of one image, ``step`` pixels
+    apart, that every stage passes, and their last margins. Each window's
+    features are read from the image's integral images, only for the stages
+    it reaches; constant windows are rejected (no feature sees anything)."""
+    h, w = extractor.window_shape_
+    top, left = np.meshgrid(
+        np.arange(0, level.shape[0] - h + 1, step),
+        np.arange(0, level.shape[1] - w + 1, step),
+        indexing="ij",
+    )
+    top, left = top.ravel(), left.ravel()
+    padded = padded_integral_image(level)
+    squares = padded_integral_image(level**2)
+    mean, std, constant = window_statistics(padded, squares, top, left, (h, w))
+    keep = ~constant
+    top, left, mean, std = top[keep], left[keep], mean[keep], std[keep]
+
+    def values(features, rows):
+        statistics = (mean[rows], std[rows], np.zeros(len(rows), dtype=bool))
+        return extractor._values_at(padded, top[rows], left[rows], features, statistics)
+
+    _, margin, accepted = _run_cascade(stages, values, len(top))
+    return np.column_stack([top, left])[accepted], margin[accepted]
 
 
 def _matrix_reader(values, columns=None):

@@ -15,7 +15,7 @@ corners.
 from numbers import Integral
 
 import numpy as np
-from scipy import sparse
+from numba import njit, prange
 from scipy.signal import convolve2d
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import check_random_state
@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 
 from ..utils._images import check_image_shape, flatten_images
 from ..utils._param_validation import Interval, _fit_context
-from ._integral import padded_integral_image
+from ._integral import box_sum, padded_integral_image
 
 __all__ = ["HAAR_FEATURE_TYPES", "HaarFeatures"]
 
@@ -138,20 +138,31 @@ def corner_table(layout):
     return rows, cols, weights, mean_weight
 
 
-def _corner_matrix(rows, cols, weights, window_shape):
-    """Sparse ``((H + 1) * (W + 1), n_features)``: flat padded integral
-    images times it give every feature of every window."""
-    H, W = window_shape
-    n = rows.shape[0]
-    used = weights != 0
-    matrix = sparse.coo_matrix(
-        (
-            weights[used],
-            ((rows * (W + 1) + cols)[used], np.nonzero(used)[0]),
-        ),
-        shape=((H + 1) * (W + 1), n),
-    )
-    return matrix.tocsr()
+_WINDOW_BLOCK = 16  # windows whose integral images stay in cache together
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _features_from_corners(flat, bases, corner_index, corner_weight):
+    """``out[i, f] = sum_k corner_weight[f, k] * flat[bases[i] + corner_index[f, k]]``:
+    the features of windows whose padded integral images start at ``bases``
+    in ``flat`` (one image scanned at many positions, or a stack of
+    windows). Threads take blocks of windows, so that the corner table is
+    read once per block."""
+    n_windows = bases.shape[0]
+    n_features, n_corners = corner_index.shape
+    out = np.empty((n_windows, n_features))
+    n_blocks = (n_windows + _WINDOW_BLOCK - 1) // _WINDOW_BLOCK
+    for block in prange(n_blocks):
+        start = block * _WINDOW_BLOCK
+        stop = min(start + _WINDOW_BLOCK, n_windows)
+        for f in range(n_features):
+            for i in range(start, stop):
+                base = bases[i]
+                value = 0.0
+                for k in range(n_corners):
+                    value += corner_weight[f, k] * flat[base + corner_index[f, k]]
+                out[i, f] = value
+    return out
 
 
 def window_statistics(padded, padded_squares, top, left, window_shape):
@@ -164,18 +175,9 @@ def window_statistics(padded, padded_squares, top, left, window_shape):
     are set to 0, whatever the rounding).
     """
     h, w = window_shape
-
-    def box(P):
-        return (
-            P[..., top + h, left + w]
-            - P[..., top, left + w]
-            - P[..., top + h, left]
-            + P[..., top, left]
-        )
-
     area = h * w
-    mean = box(padded) / area
-    variance = box(padded_squares) / area - mean**2
+    mean = box_sum(padded, top, left, h, w) / area
+    variance = box_sum(padded_squares, top, left, h, w) / area - mean**2
     # rounding leaves a tiny variance on constant windows
     scale = np.maximum(np.abs(mean), 1.0) ** 2 * 1e-12
     constant = variance <= scale
@@ -242,10 +244,10 @@ class HaarFeatures(TransformerMixin, BaseEstimator):
     -----
     The number of features of one type with a ``p x q`` grid of cells in an
     ``H x W`` window is ``sum_{h, w} (H - p h + 1)(W - q w + 1)`` over cell
-    sizes that fit. ``transform`` computes all features of all windows as
-    one sparse product, ``P @ C``, of the flattened padded integral images
-    with a matrix of corner weights. Pixels are read as float64, so integer
-    images give exact values.
+    sizes that fit. ``transform`` reads each feature's (at most nine) weighted
+    corners of each window's padded integral image, in parallel over the
+    windows (numba). Pixels are read as float64, so integer images give exact
+    values.
 
     References
     ----------
@@ -383,24 +385,30 @@ class HaarFeatures(TransformerMixin, BaseEstimator):
         subset._set_layout({k: v[indices] for k, v in self._layout.items()})
         return subset
 
-    def _values_at(self, padded, padded_squares, top, left, features):
+    def _values_at(self, padded, top, left, features, statistics):
         """Features ``features`` of the windows at ``(top, left)`` of one
-        image, from its padded integral images (``padded_squares`` only with
-        ``normalize``): ``(len(top), len(features))``."""
-        rows, cols, weights, mean_weight = corner_table(
-            {k: v[features] for k, v in self._layout.items()}
-        )
+        image, from its padded integral image: ``(len(top), len(features))``;
+        ``statistics`` are :func:`window_statistics` of those windows (used
+        with ``normalize``)."""
         width = padded.shape[1]
-        flat = padded.ravel()
-        base = top * width + left
-        values = np.empty((len(base), len(features)))
-        for j in range(len(features)):
-            offsets = rows[j] * width + cols[j]
-            values[:, j] = flat[base[:, None] + offsets] @ weights[j]
+        return self._values(padded, top * width + left, width, features, statistics)
+
+    def _values(self, padded, bases, width, features, statistics):
+        """The features of windows whose padded integral images start at
+        ``bases`` of ``padded`` (rows ``width`` long); all features when
+        ``features`` is None."""
+        layout = self._layout
+        if features is not None:
+            layout = {k: v[features] for k, v in layout.items()}
+        rows, cols, weights, mean_weight = corner_table(layout)
+        values = _features_from_corners(
+            padded.ravel(),
+            np.asarray(bases, dtype=np.intp),
+            rows * width + cols,
+            weights,
+        )
         if self.normalize:
-            mean, std, constant = window_statistics(
-                padded, padded_squares, top, left, self.window_shape_
-            )
+            mean, std, constant = statistics
             values -= mean[:, None] * mean_weight
             values /= std[:, None]
             values[constant] = 0.0
@@ -422,18 +430,14 @@ class HaarFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         windows = self._windows(X, reset=False)
         padded = padded_integral_image(windows)
-        rows, cols, weights, mean_weight = corner_table(self._layout)
-        matrix = _corner_matrix(rows, cols, weights, self.window_shape_)
-        flat = padded.reshape(len(windows), -1)
-        features = np.ascontiguousarray((matrix.T @ flat.T).T)
+        statistics = None
         if self.normalize:
-            mean, std, constant = window_statistics(
+            statistics = window_statistics(
                 padded, padded_integral_image(windows**2), 0, 0, self.window_shape_
             )
-            features -= mean[:, None] * mean_weight
-            features /= std[:, None]
-            features[constant] = 0.0
-        return features
+        H, W = self.window_shape_
+        bases = np.arange(len(windows)) * ((H + 1) * (W + 1))
+        return self._values(padded, bases, W + 1, None, statistics)
 
     def get_feature_names_out(self, input_features=None):
         """Names ``<type>_r<top>_c<left>_h<height>_w<width>`` of the features.

@@ -119,9 +119,14 @@ def rectangle_sum(integral, top, left, bottom, right):
         raise ValueError("rectangles need top <= bottom and left <= right.")
     padded = np.zeros(integral.shape[:-2] + (H + 1, W + 1))
     padded[..., 1:, 1:] = integral
+    return box_sum(padded, top, left, bottom - top + 1, right - left + 1)
+
+
+def box_sum(padded, top, left, height, width):
+    """Sums over boxes from a padded integral image, four look-ups each."""
     return (
-        padded[..., bottom + 1, right + 1]
-        - padded[..., top, right + 1]
-        - padded[..., bottom + 1, left]
+        padded[..., top + height, left + width]
+        - padded[..., top, left + width]
+        - padded[..., top + height, left]
         + padded[..., top, left]
     )

@@ -402,3 +402,25 @@ def test_log_proba_of_a_confident_vote_is_finite():
     np.testing.assert_allclose(
         log_proba[shown], np.log(proba[shown]), rtol=1e-9, atol=1e-12
     )
+
+
+def test_monitor_stops_boosting_and_sees_each_round():
+    X, y = load_breast_cancer(return_X_y=True)
+    seen = []
+
+    def monitor(t, booster, info):
+        seen.append((t, info["weight"], info["error"]))
+        assert isinstance(info["estimator"], DecisionStump)
+        return t == 4
+
+    stopped = AdaBoostClassifier(n_estimators=50).fit(X, y, monitor=monitor)
+    five = AdaBoostClassifier(n_estimators=5).fit(X, y)
+    assert len(stopped.estimators_) == 5 and [t for t, _, _ in seen] == list(range(5))
+    np.testing.assert_array_equal(stopped.estimator_weights_, five.estimator_weights_)
+    np.testing.assert_array_equal(
+        stopped.decision_function(X), five.decision_function(X)
+    )
+    np.testing.assert_array_equal([w for _, w, _ in seen], five.estimator_weights_)
+    reg = AdaBoostRegressor(n_estimators=30, random_state=0)
+    reg.fit(*load_diabetes(return_X_y=True), monitor=lambda t, est, info: t == 2)
+    assert len(reg.estimators_) == 3
