@@ -3,6 +3,7 @@ stages of Haar-like features in sequence, each tuned to pass almost every
 object and to reject a fixed share of what is not, so that most windows of a
 photograph are rejected after a few features."""
 
+import warnings
 from dataclasses import dataclass, replace
 from numbers import Integral, Real
 
@@ -216,7 +217,7 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
     >>> rng = np.random.RandomState(0)
     >>> windows = rng.rand(200, 6, 6)
     >>> y = np.arange(200) % 2
-    >>> windows[y == 1, :3] += 1.0       # objects: a bright top half
+    >>> windows[y == 1, :3] += 0.5       # objects: a brighter top half
     >>> cascade = CascadeClassifier(HaarFeatures("type-2-y"), random_state=0)
     >>> cascade = cascade.fit(windows, y)
     >>> bool(cascade.score(windows, y) > 0.95), cascade.stages_[0]["n_features"]
@@ -418,6 +419,15 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         self._set_stages(extractor, stages)
         self.detection_rate_ = float(D)
         self.false_positive_rate_ = float(F)
+        if F >= 1.0:
+            warnings.warn(
+                "The cascade rejects none of the validation non-objects: its "
+                "first stage had to pass every one of them to keep "
+                f"stage_detection_rate={self.stage_detection_rate} of the "
+                "objects. Lower stage_detection_rate, or give more windows.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _train_stage(self, objects, negatives, live_objects, live_negatives, rng):
         """Boost one feature at a time until the stage, its threshold lowered
@@ -562,6 +572,7 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         n_features : ndarray of shape (n_samples,), int
+            Features computed for each window.
         """
         reached = self._evaluate(X)[0]
         cumulative = np.cumsum([0] + [len(s.features) for s in self._stages])

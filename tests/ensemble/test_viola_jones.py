@@ -396,3 +396,11 @@ def test_cascade_bad_input(cascade):
         CascadeClassifier(HaarFeatures(**FEW)).fit(
             WINDOWS, LABELS, negative_images=[np.zeros((10, 10))]
         )
+
+
+def test_a_cascade_that_rejects_nothing_says_so():
+    rng = np.random.RandomState(0)
+    windows = rng.rand(60, 4, 4)
+    y = np.arange(60) % 2  # labels unrelated to the windows
+    with pytest.warns(UserWarning, match="rejects none"):
+        CascadeClassifier(random_state=0, max_stage_features=3).fit(windows, y)
