@@ -711,14 +711,11 @@ def _scan_level(extractor, stages, level, step):
     return np.column_stack([top, left])[accepted], margin[accepted]
 
 
-def _matrix_reader(values, columns=None):
-    """``feature_values`` for :func:`_run_cascade` from a feature matrix whose
-    columns are the features ``columns`` (sorted; None: all, in order)."""
+def _matrix_reader(values):
+    """``feature_values`` for :func:`_run_cascade` from a feature matrix."""
 
     def read(features, rows):
-        if columns is not None:
-            features = np.searchsorted(columns, features)
-        return values[rows][:, features]
+        return values[np.ix_(rows, features)]
 
     return read
 
