@@ -7,7 +7,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-__all__ = ["Result", "machine_description", "optional_import", "time_fit"]
+__all__ = ["Result", "machine_description", "optional_import", "time_call", "time_fit"]
 
 
 @dataclass
@@ -74,3 +74,21 @@ def time_fit(make_estimator, X, y, repeats):
         estimator.fit(X, y)
         times.append(time.perf_counter() - start)
     return statistics.median(times), estimator
+
+
+def time_call(function, repeats=1):
+    """Median wall-clock seconds of ``function()`` and its last value.
+
+    Returns
+    -------
+    seconds : float
+        Median over ``repeats`` calls.
+    value : object
+        What the last call returned.
+    """
+    times, value = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value

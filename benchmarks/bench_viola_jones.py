@@ -25,7 +25,6 @@ non-faces from (:func:`ml2learn.datasets.load_face_free_photographs`).
    box of scikit-image's OpenCV LBP cascade), and how many boxes.
 """
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -41,16 +40,7 @@ from ml2learn.ensemble import (
     box_iou,
 )
 
-from ._common import Result
-
-
-def _timed(function, repeats=1):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), value
+from ._common import Result, time_call
 
 
 def _skimage_features(windows, feature_types=None):
@@ -69,7 +59,7 @@ def _skimage_features(windows, feature_types=None):
 def _extraction(windows, quick, results):
     haar = HaarFeatures().fit(windows)
     haar.transform(windows[:2])  # numba's kernel compiled (or loaded) first
-    seconds, ours = _timed(lambda: haar.transform(windows), repeats=3)
+    seconds, ours = time_call(lambda: haar.transform(windows), repeats=3)
     task = "Haar features, 5 types, 200 windows 25x25"
     results.append(
         Result(
@@ -84,7 +74,7 @@ def _extraction(windows, quick, results):
     )
     print(f"  {task}: ml2learn {seconds:.3f} s, {ours.shape[1]} features per window")
     n = 20 if quick else len(windows)
-    seconds, theirs = _timed(lambda: _skimage_features(windows[:n]))
+    seconds, theirs = time_call(lambda: _skimage_features(windows[:n]))
     seconds *= len(windows) / n
     gap = float(np.abs(theirs - ours[:n]).max())
     note = f"max |difference| from ml2learn's values {gap:.1e}"
@@ -116,7 +106,7 @@ def _classification(windows, y, quick, results):
         )
         return cross_val_score(pipe, windows, y, cv=folds, scoring="roc_auc")
 
-    seconds, scores = _timed(ours)
+    seconds, scores = time_call(ours)
     model = "HaarFeatures + AdaBoostClassifier(100)"
     results.append(
         Result(
@@ -131,7 +121,7 @@ def _classification(windows, y, quick, results):
         )
     )
     print(f"  {task}: ml2learn {model} {scores.mean():.4f} in {seconds:.1f} s")
-    extraction, features = _timed(
+    extraction, features = time_call(
         lambda: _skimage_features(windows, ["type-2-x", "type-2-y"])
     )
     for name, forest in [
@@ -146,7 +136,7 @@ def _classification(windows, y, quick, results):
             n_jobs=-1,
             random_state=0,
         )
-        seconds, scores = _timed(
+        seconds, scores = time_call(
             lambda clf=clf: cross_val_score(
                 clf, features, y, cv=folds, scoring="roc_auc"
             )
@@ -181,7 +171,7 @@ def _train_cascade(windows, y, quick):
         random_state=0,
     )
     photographs = load_face_free_photographs()
-    seconds, _ = _timed(lambda: cascade.fit(X, labels, negative_images=photographs))
+    seconds, _ = time_call(lambda: cascade.fit(X, labels, negative_images=photographs))
     return cascade, seconds
 
 
@@ -250,7 +240,7 @@ def _detection(cascade, astronaut, results):
     from skimage.feature import Cascade
 
     opencv = Cascade(data.lbp_frontal_face_cascade_filename())
-    seconds_cv, found = _timed(
+    seconds_cv, found = time_call(
         lambda: opencv.detect_multi_scale(
             img=astronaut,
             scale_factor=1.2,
@@ -261,7 +251,7 @@ def _detection(cascade, astronaut, results):
         repeats=3,
     )
     reference = [[f["r"], f["c"], f["height"], f["width"]] for f in found]
-    seconds, (boxes, scores) = _timed(
+    seconds, (boxes, scores) = time_call(
         lambda: cascade.detect(
             astronaut,
             scale_factor=1.2,
