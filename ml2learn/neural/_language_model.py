@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..text import SequenceEncoder
 from ..text._validation import check_documents
-from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_allocation
 from ._base import BaseNeuralEstimator
 from ._text_features import TextFeatureMixin
@@ -26,6 +26,7 @@ from ._training_params import (
     TRAINING_MARKER,
     document_training_parameters,
 )
+from .modules._decoding import BOS, EOS, beam_search_steps, top_k_filter, top_p_filter
 from .modules._language import (
     RecurrentLanguageNetwork,
     TokenCrossEntropy,
@@ -35,10 +36,10 @@ from .modules._rnn import CELLS
 
 __all__ = ["RNNLanguageModel", "TransformerLanguageModel"]
 
-_BOS, _EOS = 2, 3
 
-
-def _check_generation(max_new_tokens, temperature, top_k):
+def _check_generation(
+    max_new_tokens, temperature, top_k, top_p, beam_width, length_penalty
+):
     """Clear errors for ``generate``'s arguments."""
     if not isinstance(max_new_tokens, Integral) or max_new_tokens < 1:
         raise ValueError(
@@ -50,6 +51,19 @@ def _check_generation(max_new_tokens, temperature, top_k):
         )
     if top_k is not None and (not isinstance(top_k, Integral) or top_k < 1):
         raise ValueError(f"top_k must be None or a positive integer; got {top_k!r}.")
+    if top_p is not None and (not isinstance(top_p, Real) or not 0 < top_p <= 1):
+        raise ValueError(f"top_p must be None or a number in (0, 1]; got {top_p!r}.")
+    if not isinstance(beam_width, Integral) or beam_width < 1:
+        raise ValueError(f"beam_width must be a positive integer; got {beam_width!r}.")
+    if not isinstance(length_penalty, Real) or not 0 <= length_penalty < np.inf:
+        raise ValueError(
+            f"length_penalty must be a finite number >= 0; got {length_penalty!r}."
+        )
+    if beam_width > 1 and (top_k is not None or top_p is not None):
+        raise ValueError(
+            "beam search (beam_width > 1) searches for the most likely "
+            "continuation; top_k and top_p filter sampling, so leave them None."
+        )
 
 
 class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
@@ -58,7 +72,7 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
 
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
-        "tokenizer": [StrOptions({"char", "word"})],
+        "tokenizer": [StrOptions({"char", "word"}), HasMethods(["transform"])],
         "min_freq": [Interval(Integral, 1, None, closed="left")],
         "max_len": [Interval(Integral, 2, None, closed="left"), None],
         "lowercase": ["boolean"],
@@ -230,21 +244,40 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         max_new_tokens=20,
         temperature=1.0,
         top_k=None,
+        top_p=None,
+        beam_width=1,
+        length_penalty=0.0,
         random_state=None,
     ):
         """Continue ``prompt`` one token at a time until ``<EOS>``.
+
+        Sampling (the default) draws each token from ``softmax(z / T)``
+        after the filters: ``top_k`` keeps the ``k`` most likely tokens,
+        then ``top_p`` the smallest set whose probability reaches ``p``
+        (nucleus sampling, Holtzman et al., 2020). ``temperature=0`` takes
+        the most likely token every time (greedy decoding); ``beam_width >
+        1`` searches for the most likely continuation with beam search.
 
         Parameters
         ----------
         prompt : str, default=""
             The beginning of the text.
         max_new_tokens : int, default=20
-            Most tokens to add.
+            Most tokens to add (``<EOS>`` included).
         temperature : float, default=1.0
-            Divide the logits by it before sampling; 0 takes the most likely
-            token every time (greedy decoding).
+            Divide the logits by it before sampling; 0 is greedy decoding.
         top_k : int, default=None
             Sample among the ``top_k`` most likely tokens only.
+        top_p : float in (0, 1], default=None
+            Sample among the smallest set of most likely tokens whose
+            probability reaches ``top_p``.
+        beam_width : int, default=1
+            Hypotheses kept by beam search; 1 decodes token by token as
+            above. Beam search is deterministic (``temperature``,
+            ``top_k``, ``top_p`` and ``random_state`` do not apply).
+        length_penalty : float, default=0.0
+            Beam search ranks its finished hypotheses by
+            ``log p / length^length_penalty``.
         random_state : int, RandomState instance or None, default=None
             Seeds the sampling.
 
@@ -254,34 +287,65 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             The generated tokens as text (without the prompt).
         """
         check_is_fitted(self, "net_")
-        _check_generation(max_new_tokens, temperature, top_k)
-        rng = check_random_state(random_state)
+        _check_generation(
+            max_new_tokens, temperature, top_k, top_p, beam_width, length_penalty
+        )
         vocabulary = self.encoder_.vocabulary_
         tokens = self.encoder_._tokenize([prompt])[0]
-        ids = [_BOS] + [vocabulary.get(t, 1) for t in tokens]
-        context = self.n_features_in_
+        ids = torch.tensor([[BOS] + [vocabulary.get(t, 1) for t in tokens]])
         module = self.net_.module_.eval()
         device = next(module.parameters()).device  # also under an accelerator
-        generated = []
+        context = self.n_features_in_
+
+        def step(previous, prefix):
+            prefix = torch.cat([prefix, previous[:, None]], dim=1)
+            logits = module(prefix[:, -context:].to(device))[:, -1].double().cpu()
+            return logits, prefix, None
+
         with torch.no_grad():
-            for _ in range(max_new_tokens):
-                window = torch.tensor([ids[-context:]], dtype=torch.int64)
-                logits = module(window.to(device))[0, -1].double().cpu()
-                logits[[0, _BOS]] = -np.inf  # never padding or a new start
-                if temperature == 0:
-                    token = int(torch.argmax(logits))
-                else:
-                    logits = logits / temperature
-                    if top_k is not None:
-                        cut = torch.topk(logits, min(top_k, len(logits))).values[-1]
-                        logits[logits < cut] = -np.inf
-                    p = torch.softmax(logits, dim=0).numpy()
-                    token = int(rng.choice(len(p), p=p / p.sum()))
-                if token == _EOS:
-                    break
-                ids.append(token)
-                generated.append(token)
+            if beam_width > 1:
+                generated, _, _ = beam_search_steps(
+                    step,
+                    lambda prefix, rows: prefix[rows],
+                    ids[:, :-1],
+                    ids[:, -1],
+                    beam_width,
+                    max_new_tokens,
+                    length_penalty,
+                )
+                generated = generated[0].tolist()
+            else:
+                generated = self._sample(
+                    step, ids, max_new_tokens, temperature, top_k, top_p, random_state
+                )
+        generated = [t for t in generated if t not in (0, EOS)]
         return self.encoder_.inverse_transform(np.array([generated or [0]]))[0]
+
+    @staticmethod
+    def _sample(step, ids, max_new_tokens, temperature, top_k, top_p, random_state):
+        """Token after token from the filtered softmax, until ``<EOS>``."""
+        rng = check_random_state(random_state)
+        prefix, previous = ids[:, :-1], ids[:, -1]
+        generated = []
+        for _ in range(max_new_tokens):
+            logits, prefix, _ = step(previous, prefix)
+            logits = logits[0]
+            logits[[0, BOS]] = -np.inf  # never padding or a new start
+            if temperature == 0:
+                token = int(torch.argmax(logits))
+            else:
+                logits = logits / temperature
+                if top_k is not None:
+                    logits = top_k_filter(logits, top_k)
+                if top_p is not None:
+                    logits = top_p_filter(logits, top_p)
+                p = torch.softmax(logits, dim=0).numpy()
+                token = int(rng.choice(len(p), p=p / p.sum()))
+            generated.append(token)
+            if token == EOS:
+                break
+            previous = torch.tensor([token])
+        return generated
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -291,8 +355,11 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
 
 
 _TEXT_DOC = """
-    tokenizer : {"char", "word"}, default="char"
-        Model characters or words.
+    tokenizer : {"char", "word"} or tokenizer, default="char"
+        Model characters, words, or the tokens of a tokenizer such as
+        :class:`~ml2learn.text.BPETokenizer` (fitted on the training texts
+        unless it is fitted already; see
+        :class:`~ml2learn.text.SequenceEncoder`).
     min_freq : int, default=1
         Tokens seen fewer times become ``<UNK>``.
     max_len : int, default=None

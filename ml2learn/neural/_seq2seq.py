@@ -81,9 +81,11 @@ class Seq2SeqTranslator(TextFeatureMixin, BaseNeuralEstimator):
     length_penalty : float, default=0.0
         Beam search ranks its finished hypotheses by
         ``log p / length^length_penalty``; 0 ranks by ``log p``.
-    source_tokenizer, target_tokenizer : {"word", "char"} or fitted tokenizer, \
+    source_tokenizer, target_tokenizer : {"word", "char"} or tokenizer, \
 default="word"
-        How each side is cut into tokens (see
+        How each side is cut into tokens: a tokenizer such as
+        :class:`~ml2learn.text.BPETokenizer` is fitted on that side's
+        training texts unless it is fitted already (see
         :class:`~ml2learn.text.SequenceEncoder`).
     min_freq : int, default=1
         Tokens seen fewer times in training become ``<UNK>`` (both sides).

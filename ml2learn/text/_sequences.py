@@ -7,7 +7,8 @@ from collections import Counter
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
@@ -16,6 +17,18 @@ from ._validation import check_documents
 __all__ = ["SequenceEncoder"]
 
 PAD, UNK, BOS, EOS = "<PAD>", "<UNK>", "<BOS>", "<EOS>"
+
+
+def _fitted_tokenizer(tokenizer, texts):
+    """``tokenizer`` itself when it is a name or already fitted, else a
+    clone fitted on ``texts``."""
+    if isinstance(tokenizer, str) or not hasattr(tokenizer, "fit"):
+        return tokenizer
+    try:
+        check_is_fitted(tokenizer)
+        return tokenizer
+    except NotFittedError:
+        return clone(tokenizer).fit(texts)
 
 
 class SequenceEncoder(TransformerMixin, BaseEstimator):
@@ -29,10 +42,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    tokenizer : {"word", "char"} or fitted tokenizer, default="word"
+    tokenizer : {"word", "char"} or tokenizer, default="word"
         ``"word"``: the tokens of ``token_pattern``; ``"char"``: characters;
-        or an object whose ``transform`` maps a list of strings to token
-        lists (a fitted :class:`BPETokenizer`, say).
+        or an object whose ``transform`` maps a list of strings to lists of
+        string tokens (a :class:`BPETokenizer`, say). A tokenizer that is
+        not fitted yet is cloned and fitted on ``fit``'s texts, as a
+        :class:`~sklearn.pipeline.Pipeline` would fit it; a fitted one is
+        used as it is.
     min_freq : int, default=1
         Tokens seen fewer times than this become ``<UNK>``.
     max_len : int, default=None
@@ -51,6 +67,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
+    tokenizer_ : str or tokenizer
+        ``tokenizer``, or the clone fitted on the training texts.
     vocabulary_ : dict
         Token to id (the special tokens included).
     index_to_token_ : list of str
@@ -109,13 +127,20 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         texts = check_documents(texts)
         if self.lowercase:
             texts = [t.lower() for t in texts]
-        if self.tokenizer == "word":
+        if self.tokenizer_ == "word":
             pattern = re.compile(self.token_pattern)
             return [pattern.findall(t) for t in texts]
-        if self.tokenizer == "char":
+        if self.tokenizer_ == "char":
             return [list(t) for t in texts]
-        tokens = self.tokenizer.transform(texts)
-        return [[str(token) for token in row] for row in tokens]
+        rows = list(self.tokenizer_.transform(texts))
+        for row in rows:
+            if isinstance(row, str) or any(not isinstance(t, str) for t in row):
+                raise TypeError(
+                    "tokenizer.transform must give a list of string tokens per "
+                    f"text; got {type(row).__name__} "
+                    f"{str(row)[:40]!r} (for BPETokenizer, output='tokens')."
+                )
+        return [list(row) for row in rows]
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -133,9 +158,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self : SequenceEncoder
             The fitted encoder.
         """
-        sequences = self._tokenize(X)
-        if not sequences:
+        texts = check_documents(X)
+        if not texts:
             raise ValueError("X holds no text; SequenceEncoder needs at least one.")
+        self.tokenizer_ = _fitted_tokenizer(self.tokenizer, texts)
+        sequences = self._tokenize(texts)
         self._warned_truncation = False
         counts = Counter(token for tokens in sequences for token in tokens)
         specials = [PAD, UNK, BOS, EOS]
@@ -221,10 +248,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             token_lists.append(
                 [self.index_to_token_[i] for i in row if i not in (0, 2, 3)]
             )
-        if self.tokenizer == "char":
+        if self.tokenizer_ == "char":
             return ["".join(tokens) for tokens in token_lists]
-        if self.tokenizer != "word" and hasattr(self.tokenizer, "inverse_transform"):
-            return list(self.tokenizer.inverse_transform(token_lists))
+        if self.tokenizer_ != "word" and hasattr(self.tokenizer_, "inverse_transform"):
+            return list(self.tokenizer_.inverse_transform(token_lists))
         return [" ".join(tokens) for tokens in token_lists]
 
     def get_feature_names_out(self, input_features=None):

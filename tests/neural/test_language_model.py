@@ -3,6 +3,13 @@ import pytest
 import torch
 
 from ml2learn.neural import RNNLanguageModel, TransformerLanguageModel
+from ml2learn.neural.modules._decoding import (
+    EOS,
+    beam_search_steps,
+    top_k_filter,
+    top_p_filter,
+)
+from ml2learn.text import BPETokenizer
 
 MODELS = {
     "rnn": lambda **kw: RNNLanguageModel(hidden_size=16, random_state=0, **kw),
@@ -74,12 +81,104 @@ def test_words_truncation_and_partial_fit():
         (dict(temperature=-1), "temperature"),
         (dict(top_k=0), "top_k"),
         (dict(top_k=-1), "top_k"),
+        (dict(top_p=0), "top_p"),
+        (dict(top_p=1.5), "top_p"),
+        (dict(top_p=float("nan")), "top_p"),
+        (dict(beam_width=0), "beam_width"),
+        (dict(length_penalty=-1), "length_penalty"),
+        (dict(beam_width=2, top_p=0.9), "beam search"),
+        (dict(beam_width=2, top_k=3), "beam search"),
     ],
 )
 def test_generate_rejects_bad_arguments(kwargs, message):
     lm = RNNLanguageModel(hidden_size=4, max_epochs=1, random_state=0).fit(["ab"])
     with pytest.raises(ValueError, match=message):
         lm.generate("a", **kwargs)
+
+
+@pytest.mark.parametrize(
+    "top_p, kept",
+    [
+        (0.3, [0]),
+        (0.74, [0, 1]),
+        (0.76, [0, 1, 2]),
+        (0.99, [0, 1, 2, 3]),
+        (1, [0, 1, 2, 3]),
+    ],
+)
+def test_top_p_keeps_the_smallest_set_that_reaches_p(top_p, kept):
+    p = torch.tensor([0.1875, 0.5, 0.0625, 0.25], dtype=torch.float64)
+    order = [1, 3, 0, 2]  # by decreasing probability
+    filtered = top_p_filter(p.log(), top_p)
+    assert torch.isfinite(filtered).nonzero()[:, 0].tolist() == sorted(
+        order[i] for i in kept
+    )
+
+
+def test_top_p_against_a_brute_force_search():
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        logits = torch.from_numpy(rng.normal(size=(7,)) * 2)
+        top_p = rng.uniform(0.05, 1)
+        p = torch.softmax(logits, 0).numpy()
+        kept = np.isfinite(top_p_filter(logits, top_p).numpy())
+        sizes = [k for k in range(1, 8) if np.sort(p)[::-1][:k].sum() >= top_p - 1e-12]
+        assert kept.sum() == sizes[0]  # the smallest such set ...
+        assert p[kept].min() >= p[~kept].max(initial=0)  # ... of the most likely
+    logits = torch.tensor([[1.0, 3.0, 2.0], [0.0, 0.0, 5.0]])
+    assert torch.isfinite(top_k_filter(logits, 2)).tolist() == [
+        [False, True, True],
+        [True, True, True],  # a tie with the second is kept
+    ]
+
+
+def test_beam_search_finds_what_greedy_misses():
+    # From the start, token 4 (0.6) beats token 5 (0.4), but after 4 every
+    # continuation is unsure while after 5 the end is certain.
+    table = {
+        1: [0.0, 0, 0, 0.0, 0.6, 0.4],
+        4: [0.0, 0, 0, 0.3, 0.4, 0.3],
+        5: [0.0, 0, 0, 1.0, 0.0, 0.0],
+    }
+    table[0] = table[EOS] = table[5]  # after the end: ignored by the search
+
+    def step(previous, state):
+        p = torch.tensor([table[int(t)] for t in previous], dtype=torch.float64)
+        return p.clamp_min(1e-12).log(), state, None
+
+    greedy, greedy_log_p, _ = beam_search_steps(
+        step, lambda s, r: s, None, torch.tensor([1]), 1, 4
+    )
+    beam, beam_log_p, _ = beam_search_steps(
+        step, lambda s, r: s, None, torch.tensor([1]), 2, 4
+    )
+    assert greedy[0].tolist() == [4, 4, 4, 4] and beam[0].tolist() == [5, EOS, 0, 0]
+    assert float(greedy_log_p[0]) == pytest.approx(np.log(0.6 * 0.4**3))
+    assert float(beam_log_p[0]) == pytest.approx(np.log(0.4))
+    assert float(beam_log_p[0]) > float(greedy_log_p[0])
+
+
+@pytest.mark.parametrize("kind", ["rnn", "transformer"])
+def test_beam_search_and_nucleus_sampling_in_generate(kind):
+    lm = MODELS[kind](max_epochs=80).fit(["hello"])
+    assert lm.generate("he", beam_width=3) == "llo"
+    assert lm.generate("", beam_width=1) == lm.generate("", temperature=0)
+    # a tiny nucleus holds only the most likely token: sampling is greedy
+    for seed in range(3):
+        assert lm.generate("h", top_p=1e-6, random_state=seed) == "ello"
+
+
+def test_a_bpe_tokenizer_for_the_language_models():
+    verses = ["in the beginning god created the heaven and the earth"] * 4 + [
+        "and the earth was without form"
+    ] * 4
+    bpe = BPETokenizer(vocab_size=40)
+    lm = TransformerLanguageModel(
+        32, 2, num_layers=1, tokenizer=bpe, max_epochs=60, random_state=0
+    ).fit(verses)
+    assert not hasattr(bpe, "merges_") and lm.encoder_.tokenizer_.merges_
+    assert lm.generate("in the", temperature=0).startswith(" beginning god")
+    assert lm.score(verses) > lm.score(["zebra quartz"])
 
 
 def test_a_huge_text_is_refused_before_allocating():

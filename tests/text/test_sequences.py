@@ -44,6 +44,24 @@ def test_characters_and_a_fitted_tokenizer():
     assert encoder.inverse_transform(ids) == bpe.inverse_transform(bpe.transform(TEXTS))
 
 
+def test_an_unfitted_tokenizer_is_cloned_and_fitted_on_the_training_texts():
+    bpe = BPETokenizer(vocab_size=20)
+    encoder = SequenceEncoder(bpe).fit(TEXTS * 3)
+    assert not hasattr(bpe, "merges_")  # the parameter is left as it was
+    reference = BPETokenizer(vocab_size=20).fit(TEXTS * 3)
+    assert encoder.tokenizer_.merges_ == reference.merges_
+    assert encoder.inverse_transform(encoder.transform(TEXTS)) == (
+        reference.inverse_transform(reference.transform(TEXTS))
+    )
+
+
+@pytest.mark.parametrize("output", ["ids", "text"])
+def test_a_tokenizer_must_give_string_tokens(output):
+    bpe = BPETokenizer(vocab_size=20, output=output)
+    with pytest.raises(TypeError, match="list of string tokens.*output='tokens'"):
+        SequenceEncoder(bpe).fit(TEXTS)
+
+
 def test_bad_input():
     encoder = SequenceEncoder().fit(TEXTS)
     assert encoder.transform([""]).tolist() == [[0] * 6]

@@ -24,6 +24,7 @@ from ._attention import (
     causal_mask,
     padding_mask,
 )
+from ._decoding import BOS, EOS, beam_search_steps
 from ._rnn import CELLS
 
 __all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
@@ -31,8 +32,6 @@ __all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
 Memory = namedtuple("Memory", ["states", "mask"])
 Memory.__doc__ = """The encoder's output: ``states`` (B, S, D) and ``mask``
 (B, S), True at padded source positions."""
-
-BOS, EOS = 2, 3
 
 
 def _source_lengths(source):
@@ -314,23 +313,9 @@ class TransformerSeq2Seq(nn.Module):
         ]
 
 
-def _repeat_memory(memory, k):
-    return Memory(
-        memory.states.repeat_interleave(k, dim=0),
-        memory.mask.repeat_interleave(k, dim=0),
-    )
-
-
 def beam_search(model, source, beam_width=1, max_steps=20, length_penalty=0.0):
-    """Decode a batch of sources with beam search (greedy when
-    ``beam_width=1``).
-
-    Every step extends each of the ``beam_width`` best prefixes of a source
-    by every token and keeps the ``beam_width`` best by total
-    log-probability ``sum_t log p(y_t | y_<t, x)``; a prefix that has
-    emitted ``<EOS>`` is complete and keeps its score. At the end the
-    hypotheses are ranked by ``log p / length^length_penalty`` (Wu et al.'s
-    length normalisation; 0 ranks by the log-probability itself).
+    """Translate a batch of sources with beam search (greedy when
+    ``beam_width=1``); see :func:`beam_search_steps` for the search.
 
     Parameters
     ----------
@@ -350,46 +335,22 @@ def beam_search(model, source, beam_width=1, max_steps=20, length_penalty=0.0):
     tokens : long tensor of shape (B, L)
         The best hypothesis of each source, ending in ``<EOS>`` (id 3) then
         padding (0) unless it ran out of steps (``L <= max_steps``).
-    log_probability : tensor of shape (B,)
+    log_probability : float64 tensor of shape (B,)
         Its total log-probability.
     weights : tensor of shape (B, L, S) or None
         Its attention weights at every step (None without attention).
     """
-    B, K = len(source), beam_width
     memory, state = model.encode(source)
-    memory = _repeat_memory(memory, K)
-    state = model.reorder(state, torch.arange(B).repeat_interleave(K))
-    scores = torch.full((B, K), float("-inf"), dtype=memory.states.dtype)
-    scores[:, 0] = 0.0  # at first, only one hypothesis per source
-    previous = torch.full((B * K,), BOS, dtype=torch.long)
-    tokens = torch.zeros((B * K, 0), dtype=torch.long)
-    done = torch.zeros(B * K, dtype=torch.bool)
-    lengths = torch.zeros(B * K, dtype=memory.states.dtype)
-    history = []
-    for _ in range(max_steps):
-        logits, state, weights = model.step(previous, state, memory)
-        log_p = torch.log_softmax(logits, dim=-1)
-        log_p[:, 0] = float("-inf")  # never padding or a new <BOS>
-        log_p[:, BOS] = float("-inf")
-        # a complete hypothesis continues with padding only, at no cost
-        log_p[done] = float("-inf")
-        log_p[done, 0] = 0.0
-        V = log_p.shape[1]
-        candidates = (scores.reshape(-1, 1) + log_p).reshape(B, K * V)
-        scores, index = candidates.topk(K, dim=1)
-        rows = (torch.arange(B)[:, None] * K + index // V).reshape(-1)
-        chosen = (index % V).reshape(-1)
-        lengths = lengths[rows] + (~done[rows]).to(lengths.dtype)
-        done = done[rows] | (chosen == EOS)
-        tokens = torch.cat([tokens[rows], chosen[:, None]], dim=1)
-        state = model.reorder(state, rows)
-        if weights is not None:
-            history = [w[rows] for w in history] + [weights[rows]]
-        previous = chosen
-        if bool(done.all()):
-            break
-    ranked = scores.reshape(-1) / lengths.clamp_min(1) ** length_penalty
-    best = ranked.reshape(B, K).argmax(dim=1) + torch.arange(B) * K
-    tokens = tokens[best]
-    weights = torch.stack(history, dim=1)[best] if history else None
-    return tokens, scores.reshape(-1)[best], weights
+    memory = Memory(
+        memory.states.repeat_interleave(beam_width, dim=0),
+        memory.mask.repeat_interleave(beam_width, dim=0),
+    )
+    return beam_search_steps(
+        lambda previous, state: model.step(previous, state, memory),
+        model.reorder,
+        state,
+        torch.full((len(source),), BOS, dtype=torch.long),
+        beam_width,
+        max_steps,
+        length_penalty,
+    )
