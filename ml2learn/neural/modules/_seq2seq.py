@@ -24,7 +24,7 @@ from ._attention import (
     causal_mask,
     padding_mask,
 )
-from ._decoding import BOS, EOS, beam_search_steps
+from ._decoding import BOS, beam_search_steps
 from ._rnn import CELLS
 
 __all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
