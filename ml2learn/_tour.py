@@ -154,7 +154,12 @@ def _boosting_entries():
 
 
 def _neural_entries():
-    from .neural import CNNClassifier, MLPClassifier, MLPRegressor
+    from .neural import (
+        CNNClassifier,
+        MLPClassifier,
+        MLPRegressor,
+        VisionTransformerClassifier,
+    )
 
     def mlp(quick):
         clf = MLPClassifier(
@@ -187,11 +192,30 @@ def _neural_entries():
         grid = {"cnnclassifier__filters": [(16, 32)] if quick else [(16, 32), (32, 64)]}
         return pipe, grid
 
+    def vit(quick):
+        clf = VisionTransformerClassifier(
+            2,
+            64,
+            4,
+            num_layers=2,
+            image_shape=(8, 8),
+            learning_rate=3e-3,
+            batch_size=64,
+            max_epochs=5 if quick else 30,
+            random_state=0,
+        )
+        pipe = make_pipeline(MinMaxScaler(), clf)
+        grid = {"visiontransformerclassifier__pooling": ["cls"]}
+        if not quick:
+            grid["visiontransformerclassifier__pooling"] = ["cls", "mean"]
+        return pipe, grid
+
     digits = lambda: load_digits(return_X_y=True)  # noqa: E731
     diabetes = lambda: load_diabetes(return_X_y=True)  # noqa: E731
     return [
         TourEntry("neural", "MLP", "digits", digits, mlp),
         TourEntry("neural", "CNN (8x8 images)", "digits", digits, cnn),
+        TourEntry("neural", "vision transformer (2x2 patches)", "digits", digits, vit),
         TourEntry("neural", "MLP regression", "diabetes", diabetes, mlp_regression),
     ]
 

@@ -59,6 +59,23 @@ INIT_PARAMS = {
     "TransformerRegressor": dict(
         d_model=16, n_heads=2, max_epochs=25, batch_size=32, learning_rate=3e-3
     ),
+    "VisionTransformerClassifier": dict(
+        patch_size=2,
+        d_model=16,
+        n_heads=2,
+        num_layers=1,
+        max_epochs=25,
+        batch_size=32,
+    ),
+    "VisionTransformerRegressor": dict(
+        patch_size=2,
+        d_model=16,
+        n_heads=2,
+        num_layers=1,
+        max_epochs=25,
+        batch_size=32,
+        learning_rate=3e-3,
+    ),
     "GAN": dict(
         generator_layer_sizes=(16,), discriminator_layer_sizes=(16,), max_epochs=5
     ),
@@ -99,6 +116,8 @@ GRIDS = {
     "TransformerClassifier": {"est__pooling": ["cls", "mean"]},
     "TransformerRegressor": {"est__pooling": ["cls", "mean"]},
     "DANNRegressor": {"est__learning_rate": [0.01, 0.05]},
+    "VisionTransformerClassifier": {"est__pooling": ["cls", "mean"]},
+    "VisionTransformerRegressor": {"est__patch_size": [2, 4]},
     "GAN": {"est__generator_loss": ["non_saturating", "minimax"]},
     "DCGAN": {"est__label_smoothing": [0.0, 0.1]},
     "HaarFeatures": {"est__feature_types": [None, "type-2-x"]},

@@ -8,14 +8,11 @@ tabular array works.
 
 from numbers import Integral, Real
 
-import numpy as np
-from sklearn.utils.validation import validate_data
-
-from ..utils._images import check_image_shape, flatten_images
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_layer_sizes
 from ._augment import check_augment
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
+from ._image_input import _ImageInput
 from ._tasks import (
     REGRESSION_ATTRIBUTES_DOC,
     NeuralClassifierMixin,
@@ -32,7 +29,7 @@ from .modules._mlp import ACTIVATIONS
 __all__ = ["CNNClassifier", "CNNRegressor"]
 
 
-class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
+class _BaseCNN(_ImageInput, FeatureExtractorMixin, BaseNeuralEstimator):
     _supports_augment = True
 
     _parameter_constraints: dict = {
@@ -147,49 +144,6 @@ class _BaseCNN(FeatureExtractorMixin, BaseNeuralEstimator):
         self.accelerator = accelerator
         self.verbose = verbose
         self.callbacks = callbacks
-
-    # -- inputs ---------------------------------------------------------------
-
-    def _validate_X(self, X, reset):
-        X, shape = flatten_images(X)
-        X = validate_data(self, X, dtype=np.float32, reset=reset)
-        return self._to_images(X, shape, reset)
-
-    def _validate_Xy(self, X, y, reset):
-        X, shape = flatten_images(X)
-        X, y = validate_data(
-            self, X, y, dtype=np.float32, multi_output=True, reset=reset
-        )
-        return self._to_images(X, shape, reset), y
-
-    def _to_images(self, X, shape, reset):
-        """Reshape validated flat ``X`` into ``(n, C, L)`` or ``(n, C, H, W)``;
-        ``shape`` is the per-sample shape of n-D input (None for 2-D)."""
-        if shape is None:
-            if self.image_shape is None:
-                images = X[:, None, :]
-            else:
-                images = X.reshape(
-                    len(X), *check_image_shape(self.image_shape, X.shape[1])
-                )
-        elif len(shape) == 2:
-            images = X.reshape(len(X), 1, *shape)
-        elif len(shape) == 3:
-            images = X.reshape(len(X), *shape)
-        else:
-            raise ValueError(
-                "X must be 2-D, 3-D (n, H, W) or 4-D (n, C, H, W); got "
-                f"{len(shape) + 1}-D."
-            )
-        shape = tuple(images.shape[1:])
-        if reset:
-            self.input_shape_ = shape
-        elif shape != self.input_shape_:
-            raise ValueError(
-                f"X holds inputs of shape {shape} but the network was fitted on "
-                f"inputs of shape {self.input_shape_}."
-            )
-        return images
 
     def _build_module(self, n_features, n_outputs):
         filters = check_layer_sizes(self.filters, "filters")

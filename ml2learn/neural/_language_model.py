@@ -67,8 +67,9 @@ def _check_generation(
 
 
 class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
-    """Tokenising, training on next tokens, scoring, generating, and the
-    mean state of a text's tokens as its representation (``transform``)."""
+    """Tokenising, training on the tokens of raw texts (``_pairs`` says which
+    inputs predict which targets), scoring, and the mean state of a text's
+    tokens as its representation (``transform``)."""
 
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
@@ -90,9 +91,11 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         return validate_data(self, X, y, dtype=np.int64, reset=reset, multi_output=True)
 
     def _encode_targets(self, y, reset, classes=None):
-        return torch.from_numpy(np.asarray(y, dtype=np.int64)), len(
-            self.encoder_.index_to_token_
-        )
+        return torch.from_numpy(np.asarray(y, dtype=np.int64)), self._n_token_ids()
+
+    def _n_token_ids(self):
+        """Rows of the embedding and outputs of the network: the vocabulary."""
+        return len(self.encoder_.index_to_token_)
 
     def _make_criterion(self):
         return TokenCrossEntropy()
@@ -142,10 +145,10 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             lowercase=self.lowercase,
         ).fit(texts)
         self.encoder_.max_len_ = max(self.encoder_.max_len_, 2)
-        length = self.encoder_.max_len_ - 1
+        length = self._pairs([""])[0].shape[1]
         batch = self._batch_size(len(texts))
         check_allocation(
-            self._activation_bytes(batch, length, len(self.encoder_.index_to_token_)),
+            self._activation_bytes(batch, length, self._n_token_ids()),
             f"Training on texts of {length} tokens (the longest text; set "
             f"max_len to cut them) in batches of {batch}",
         )
@@ -235,6 +238,16 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             1 for a model that is sure of every token.
         """
         return float(np.exp(-self.score(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class _CausalLanguageModel(_BaseLanguageModel):
+    """A language model that reads left to right, so it can write: ``generate``."""
 
     # -- generation -------------------------------------------------------------
 
@@ -347,12 +360,6 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             previous = torch.tensor([token])
         return generated
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
-
 
 _TEXT_DOC = """
     tokenizer : {"char", "word"} or tokenizer, default="char"
@@ -383,7 +390,7 @@ _LM_ATTRIBUTES = (
 
 
 @document_training_parameters('``"embedding"``, ``"recurrent"``')
-class RNNLanguageModel(_BaseLanguageModel):
+class RNNLanguageModel(_CausalLanguageModel):
     __doc__ = (
         """A recurrent language model (character or word level).
 
@@ -528,7 +535,7 @@ class RNNLanguageModel(_BaseLanguageModel):
 
 
 @document_training_parameters('``"embedding"``, ``"blocks.0"``')
-class TransformerLanguageModel(_BaseLanguageModel):
+class TransformerLanguageModel(_CausalLanguageModel):
     __doc__ = (
         """A decoder-only transformer language model (GPT-style).
 

@@ -25,9 +25,10 @@ from ._training_params import (
     TRAINING_MARKER,
     document_training_parameters,
 )
+from .modules._decoding import EOS
 from .modules._language import TokenCrossEntropy
 from .modules._rnn import CELLS
-from .modules._seq2seq import EOS, RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
+from .modules._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
 
 __all__ = ["Seq2SeqTranslator"]
 
@@ -42,13 +43,16 @@ class Seq2SeqTranslator(TextFeatureMixin, BaseNeuralEstimator):
     decoder starts from its final state and, at every step ``t``, scores
     every encoder state ``h_s`` against its own state ``h_t``
     (``attention="dot"``: ``h_t^T h_s``; ``"general"``: ``h_t^T W_a h_s``;
-    ``"concat"``: ``v_a^T tanh(W_1 h_t + W_2 h_s)``), takes the softmax
-    ``alpha_ts``, the context ``c_t = sum_s alpha_ts h_s`` and the attention
-    vector ``a_t = tanh(W_c [c_t; h_t])``, and predicts the next token with
-    ``softmax(W_a a_t)``. ``attention=None`` is the plain encoder-decoder,
-    ``softmax(W_hy h_t)``. ``architecture="transformer"``: the transformer's
-    encoder and decoder stacks (masked self-attention, encoder-decoder
-    attention, feed-forward layers).
+    ``"concat"``: ``v_a^T tanh(W_1 h_t + W_2 h_s)``; ``"location"``: ``(W_a
+    h_t)_s``, from the decoder state alone), takes the softmax ``alpha_ts``,
+    the context ``c_t = sum_s alpha_ts h_s`` and the attention vector ``a_t
+    = tanh(W_c [c_t; h_t])``, and predicts the next token with
+    ``softmax(W_a a_t)`` (Luong et al.). ``decoder="bahdanau"`` scores with
+    the previous state ``s_{t-1}`` instead and feeds ``c_t`` into the
+    recurrence (Bahdanau et al.). ``attention=None`` is the plain
+    encoder-decoder, ``softmax(W_hy h_t)``. ``architecture="transformer"``:
+    the transformer's encoder and decoder stacks (masked self-attention,
+    encoder-decoder attention, feed-forward layers).
 
     Parameters
     ----------
@@ -56,8 +60,21 @@ class Seq2SeqTranslator(TextFeatureMixin, BaseNeuralEstimator):
         Recurrent encoder-decoder or transformer.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         The recurrent cell (``architecture="rnn"``).
-    attention : {"dot", "general", "concat"} or None, default="general"
+    attention : {"dot", "general", "concat", "location"} or None, \
+default="general"
         The alignment score (``architecture="rnn"``); None for no attention.
+    decoder : {"luong", "bahdanau"}, default="luong"
+        The recurrent attention decoder: Luong's (score ``h_t`` after the
+        recurrent step, attention vector fed to the next input) or
+        Bahdanau's (score ``s_{t-1}`` before it, context into the
+        recurrence, a maxout output layer).
+    bidirectional_encoder : bool, default=False
+        Read the source both ways and attend to ``[->h_s; <-h_s]``; the
+        decoder starts from ``tanh(W_s <-h_1)`` (Bahdanau et al.).
+    residual : bool, default=False
+        Residual connections between stacked recurrent layers, ``x_{l+1} =
+        RNN_l(x_l) + x_l`` from the second layer on (Wu et al.'s GNMT); with
+        one layer there is nothing between layers and it changes nothing.
     hidden_size : int, default=128
         Width of the recurrent states, or the transformer's ``d_model``.
     embedding_dim : int, default=64
@@ -113,17 +130,23 @@ default="word"
 
     See Also
     --------
-    ml2learn.neural.modules.AlignmentScore : The three scores.
+    ml2learn.neural.modules.AlignmentScore : The four scores.
     ml2learn.inspection.plot_alignment : Draw ``attention_weights``.
 
     Notes
     -----
-    The recurrent decoder follows Luong et al. (2015) with input feeding:
-    ``a_{t-1}`` joins the embedding of the previous token at the input of
-    step ``t``. The notes' Bahdanau score ("concat") is used inside this
-    decoder, as Luong et al. compare it; Bahdanau's own decoder scores with
-    ``h_{t-1}`` before the recurrent step. The source is read left to right
-    by a unidirectional encoder.
+    The default recurrent decoder follows Luong et al. (2015) with input
+    feeding: ``a_{t-1}`` joins the embedding of the previous token at the
+    input of step ``t``; the notes' Bahdanau score ("concat") can be used
+    inside it, as Luong et al. compare it. ``decoder="bahdanau"`` is
+    Bahdanau et al.'s own decoder, which scores the previous state
+    ``s_{t-1}``; with ``attention="concat"`` and
+    ``bidirectional_encoder=True`` it is the paper's RNNsearch (with the
+    chosen cell where the paper uses gated units, and the decoder state
+    starting from the backward encoder layer of the same depth when
+    stacked). ``residual=True`` adds GNMT's shortcuts between stacked
+    layers; GNMT's other parts (a bidirectional bottom layer only, attention
+    from the bottom decoder layer, eight layers) are not reproduced.
 
     ``score`` compares token sequences: the reference is cut into tokens the
     way the training targets were (so, with word tokens, spacing does not
@@ -137,10 +160,12 @@ default="word"
        jointly learning to align and translate", ICLR 2015.
     .. [3] M.-T. Luong, H. Pham and C. D. Manning, "Effective approaches to
        attention-based neural machine translation", EMNLP 2015.
-    .. [4] S. Bengio, O. Vinyals, N. Jaitly and N. Shazeer, "Scheduled
+    .. [4] Y. Wu et al., "Google's neural machine translation system:
+       bridging the gap between human and machine translation", 2016.
+    .. [5] S. Bengio, O. Vinyals, N. Jaitly and N. Shazeer, "Scheduled
        sampling for sequence prediction with recurrent neural networks",
        NeurIPS 2015.
-    .. [5] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
+    .. [6] A. Vaswani et al., "Attention is all you need", NeurIPS 2017.
 
     Examples
     --------
@@ -163,7 +188,10 @@ default="word"
         **BaseNeuralEstimator._parameter_constraints,
         "architecture": [StrOptions({"rnn", "transformer"})],
         "cell": [StrOptions(set(CELLS))],
-        "attention": [StrOptions({"dot", "general", "concat"}), None],
+        "attention": [StrOptions({"dot", "general", "concat", "location"}), None],
+        "decoder": [StrOptions({"luong", "bahdanau"})],
+        "bidirectional_encoder": ["boolean"],
+        "residual": ["boolean"],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
@@ -187,6 +215,9 @@ default="word"
         *,
         cell="lstm",
         attention="general",
+        decoder="luong",
+        bidirectional_encoder=False,
+        residual=False,
         hidden_size=128,
         embedding_dim=64,
         num_layers=1,
@@ -234,6 +265,9 @@ default="word"
         self.architecture = architecture
         self.cell = cell
         self.attention = attention
+        self.decoder = decoder
+        self.bidirectional_encoder = bidirectional_encoder
+        self.residual = residual
         self.hidden_size = hidden_size
         self.embedding_dim = embedding_dim
         self.num_layers = num_layers
@@ -355,6 +389,17 @@ default="word"
                 self.d_ff,
                 self.dropout,
             )
+        if self.attention == "dot" and self.bidirectional_encoder:
+            raise ValueError(
+                "attention='dot' needs encoder states as wide as the decoder's, "
+                "but bidirectional_encoder=True makes them 2 * hidden_size wide; "
+                "use 'general', 'concat' or 'location'."
+            )
+        if self.decoder == "bahdanau" and self.attention is None:
+            raise ValueError(
+                "decoder='bahdanau' scores the source with attention; "
+                "attention=None has none (use decoder='luong')."
+            )
         return RecurrentSeq2Seq(
             source_vocab,
             n_outputs,
@@ -366,6 +411,9 @@ default="word"
             self.attention,
             self.dropout,
             self.teacher_forcing_ratio,
+            decoder=self.decoder,
+            bidirectional=self.bidirectional_encoder,
+            residual=self.residual,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -45,6 +45,9 @@ class _SequenceInput:
                 "SequenceEncoder numbers a vocabulary from 2)."
             )
         n_tokens = max(2, largest + 1)
+        source = self.init_from  # fine-tuning keeps the source's embedding rows
+        if source is not None and hasattr(source, "n_tokens_"):
+            n_tokens = max(n_tokens, source.n_tokens_)
         # weights, gradients and two optimizer moments, float32
         check_allocation(
             16 * n_tokens * self._embedding_width(),

@@ -162,7 +162,7 @@ def test_beam_search_finds_what_greedy_misses():
 def test_beam_search_and_nucleus_sampling_in_generate(kind):
     lm = MODELS[kind](max_epochs=80).fit(["hello"])
     assert lm.generate("he", beam_width=3) == "llo"
-    assert lm.generate("", beam_width=1) == lm.generate("", temperature=0)
+    assert lm.generate("", beam_width=2) == lm.generate("", temperature=0)
     # a tiny nucleus holds only the most likely token: sampling is greedy
     for seed in range(3):
         assert lm.generate("h", top_p=1e-6, random_state=seed) == "ello"

@@ -11,9 +11,8 @@ import torch
 
 from ml2learn.datasets import make_dates
 from ml2learn.neural import Seq2SeqTranslator
+from ml2learn.neural.modules._decoding import BOS, EOS
 from ml2learn.neural.modules._seq2seq import (
-    BOS,
-    EOS,
     RecurrentSeq2Seq,
     TransformerSeq2Seq,
     beam_search,
@@ -35,10 +34,20 @@ def reverser():
         dict(attention="dot"),
         dict(attention="general", cell="gru"),
         dict(attention="concat"),
+        dict(attention="concat", decoder="bahdanau", bidirectional_encoder=True),
+        dict(attention="location"),
         dict(attention=None),
         dict(architecture="transformer", n_heads=2),
     ],
-    ids=["dot", "general-gru", "concat", "no-attention", "transformer"],
+    ids=[
+        "dot",
+        "general-gru",
+        "concat",
+        "bahdanau",
+        "location",
+        "no-attention",
+        "transformer",
+    ],  # fmt: skip
 )
 def test_learns_to_reverse_words(params):
     model = Seq2SeqTranslator(max_epochs=150, **SMALL, **params).fit(WORDS, BACKWARDS)
@@ -48,12 +57,23 @@ def test_learns_to_reverse_words(params):
 
 def _modules(seed=0):
     torch.manual_seed(seed)
-    recurrent = RecurrentSeq2Seq(7, 7, 4, 6, 8, 1, "lstm", "general", 0.0)
-    transformer = TransformerSeq2Seq(7, 7, 4, 5, 8, 2, 1, 16, 0.0)
-    return {
-        "rnn": recurrent.double().eval(),
-        "transformer": transformer.double().eval(),
-    }
+    modules = {
+        "rnn": RecurrentSeq2Seq(7, 7, 4, 6, 8, 1, "lstm", "general", 0.0),
+        "bahdanau": RecurrentSeq2Seq(
+            7, 7, 4, 6, 8, 1, "gru", "concat", 0.0, decoder="bahdanau",
+            bidirectional=True,
+        ),
+        "location": RecurrentSeq2Seq(7, 7, 4, 6, 8, 1, "lstm", "location", 0.0),
+        "residual": RecurrentSeq2Seq(
+            7, 7, 4, 6, 8, 3, "lstm", "general", 0.0, bidirectional=True,
+            residual=True,
+        ),
+        "transformer": TransformerSeq2Seq(7, 7, 4, 5, 8, 2, 1, 16, 0.0),
+    }  # fmt: skip
+    return {name: module.double().eval() for name, module in modules.items()}
+
+
+VARIANTS = ["rnn", "bahdanau", "location", "residual", "transformer"]
 
 
 SOURCE = torch.tensor([[4, 5, 6, 0], [6, 1, 0, 0], [0, 0, 0, 0]])
@@ -70,7 +90,7 @@ def _sequence_log_probability(module, source, tokens):
     return total
 
 
-@pytest.mark.parametrize("architecture", ["rnn", "transformer"])
+@pytest.mark.parametrize("architecture", VARIANTS)
 @pytest.mark.parametrize("length_penalty", [0.0, 1.0])
 def test_wide_beam_finds_the_brute_force_optimum(architecture, length_penalty):
     module = _modules()[architecture]
@@ -95,7 +115,7 @@ def test_wide_beam_finds_the_brute_force_optimum(architecture, length_penalty):
             assert float(log_p[row]) == pytest.approx(best_value, abs=1e-9)
 
 
-@pytest.mark.parametrize("architecture", ["rnn", "transformer"])
+@pytest.mark.parametrize("architecture", VARIANTS)
 def test_beam_width_one_is_greedy(architecture):
     module = _modules(1)[architecture]
     with torch.no_grad():
@@ -116,7 +136,7 @@ def test_beam_width_one_is_greedy(architecture):
             )
 
 
-@pytest.mark.parametrize("architecture", ["rnn", "transformer"])
+@pytest.mark.parametrize("architecture", VARIANTS)
 def test_teacher_forced_forward_equals_stepping(architecture):
     module = _modules(2)[architecture]
     target = torch.tensor(
@@ -130,6 +150,72 @@ def test_teacher_forced_forward_equals_stepping(architecture):
             forced = sum(float(log_p[row, t, tok]) for t, tok in enumerate(tokens))
             stepped = _sequence_log_probability(module, SOURCE[row], tokens)
             assert forced == pytest.approx(stepped, abs=1e-9)
+
+
+def test_bahdanau_scores_the_previous_decoder_state():
+    module = _modules()["bahdanau"]
+    memory, state = module.encode(SOURCE)
+    previous = torch.full((3,), BOS)
+    with torch.no_grad():
+        for token in [4, 5, EOS]:
+            hidden, _ = state
+            before = module.alignment(hidden[-1], memory.states, memory.mask)[1]
+            _, state, weights = module.step(previous, state, memory)
+            after = module.alignment(state[0][-1], memory.states, memory.mask)[1]
+            torch.testing.assert_close(weights, before)  # s_{t-1}, not s_t
+            assert not torch.allclose(weights[:2], after[:2])
+            previous = torch.full((3,), token)
+
+
+def test_bahdanau_feeds_the_context_into_the_recurrence_and_starts_backwards():
+    module = _modules()["bahdanau"]
+    hidden = module.decoder.hidden_size
+    embedding = module.target_embedding.embedding_dim
+    assert module.decoder.input_size == embedding + 2 * hidden  # [E y; c]
+    memory, (start, _) = module.encode(SOURCE)
+    assert memory.states.shape == (3, 4, 2 * hidden)  # [->h_s; <-h_s]
+    # s_0 = tanh(W_s <-h_1): the backward direction's state at position 0
+    backward_first = memory.states[:, 0, hidden:]
+    expected = torch.tanh(module.bridge[0](backward_first))
+    torch.testing.assert_close(start[0][:2], expected[:2])
+
+
+def test_location_attention_depends_only_on_the_decoder_state():
+    module = _modules()["location"]
+    h = torch.randn(2, 8, dtype=torch.float64)
+    one = torch.randn(2, 4, 8, dtype=torch.float64)
+    other = torch.randn(2, 4, 8, dtype=torch.float64)
+    with torch.no_grad():
+        scores, weights, context = module.alignment(h, one, None)
+        scores_other, weights_other, _ = module.alignment(h, other, None)
+        torch.testing.assert_close(scores, module.alignment.W(h))
+        torch.testing.assert_close(weights, weights_other)
+        torch.testing.assert_close(context, torch.einsum("bs,bsd->bd", weights, one))
+        mask = torch.tensor([[False, False, True, True]] * 2)
+        masked = module.alignment(h, one, mask)[1]
+    assert torch.all(masked[:, 2:] == 0)
+    np.testing.assert_allclose(masked.sum(1), 1.0)
+
+
+def test_residual_layers_add_their_input():
+    from ml2learn.neural.modules._rnn import ResidualRecurrent
+
+    torch.manual_seed(0)
+    stack = ResidualRecurrent("gru", 3, 4, 3).double()
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    outputs, final = stack(x)
+    first, _ = stack.layers[0](x)
+    second, _ = stack.layers[1](first)
+    third, _ = stack.layers[2](first + second)
+    torch.testing.assert_close(outputs, first + second + third)
+    assert final.shape == (3, 2, 4)
+    # with the same weights and no shortcuts: torch's stacked GRU
+    plain = torch.nn.GRU(3, 4, 3, batch_first=True).double()
+    for i, layer in enumerate(stack.layers):
+        for name, value in layer.named_parameters():
+            getattr(plain, name.replace("l0", f"l{i}")).data.copy_(value)
+    chain = stack.layers[2](stack.layers[1](first)[0])[0]
+    torch.testing.assert_close(plain(x)[0], chain)
 
 
 def test_transformer_decoder_does_not_see_the_future():
@@ -239,6 +325,12 @@ def test_bad_input(reverser):
         Seq2SeqTranslator(attention=None, max_epochs=1).fit(
             ["a"], ["b"]
         ).attention_weights("a")
+    with pytest.raises(ValueError, match="dot.*bidirectional_encoder"):
+        Seq2SeqTranslator(attention="dot", bidirectional_encoder=True).fit(["a"], ["b"])
+    with pytest.raises(ValueError, match="decoder='bahdanau'.*attention=None"):
+        Seq2SeqTranslator(attention=None, decoder="bahdanau").fit(["a"], ["b"])
+    with pytest.raises(ValueError, match="decoder"):
+        Seq2SeqTranslator(decoder="gnmt").fit(["a"], ["b"])
     with pytest.raises(TypeError, match="one string"):
         reverser.attention_weights(["a b"])
     # empty and unseen inputs translate to some text, never crash

@@ -14,10 +14,12 @@ from ._attention import (
     sinusoidal_positions,
 )
 from ._cnn import CNN, ConvBlock, L2Pool, ResidualBlock, conv_output_size
+from ._decoding import beam_search_steps, top_k_filter, top_p_filter
 from ._mlp import MLP, DenseBlock, make_activation
-from ._rnn import RecurrentNetwork, RecurrentTagger
+from ._rnn import RecurrentNetwork, RecurrentTagger, ResidualRecurrent
 from ._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
 from ._transformer import TransformerEncoderNetwork
+from ._vit import PatchEmbedding, VisionTransformerNetwork, attention_rollout
 
 __all__ = [
     "CNN",
@@ -30,19 +32,26 @@ __all__ = [
     "L2Pool",
     "MLP",
     "MultiHeadAttention",
+    "PatchEmbedding",
     "PositionalEncoding",
     "RecurrentNetwork",
     "RecurrentSeq2Seq",
     "RecurrentTagger",
     "ResidualBlock",
+    "ResidualRecurrent",
     "TransformerEncoderNetwork",
     "TransformerSeq2Seq",
+    "VisionTransformerNetwork",
     "attention",
+    "attention_rollout",
     "beam_search",
+    "beam_search_steps",
     "causal_mask",
     "conv_output_size",
     "make_activation",
     "padding_mask",
     "scaled_dot_product_attention",
     "sinusoidal_positions",
+    "top_k_filter",
+    "top_p_filter",
 ]

@@ -405,17 +405,21 @@ def padding_mask(lengths, max_len):
 
 
 class AlignmentScore(nn.Module):
-    """The seq2seq alignment scores of Luong (dot, general) and Bahdanau
-    (concat) between a decoder state and every encoder state, with the
-    softmax weights and the context vector.
+    """The seq2seq alignment scores of Luong (dot, general, location) and
+    Bahdanau (concat) between a decoder state and every encoder state, with
+    the softmax weights and the context vector.
 
     - ``"dot"``: ``score(h_t, h_s) = h_t^T h_s``;
     - ``"general"``: ``h_t^T W_a h_s``;
-    - ``"concat"``: ``v_a^T tanh(W_1 h_t + W_2 h_s)``.
+    - ``"concat"``: ``v_a^T tanh(W_1 h_t + W_2 h_s)``;
+    - ``"location"``: ``score(h_t)_s = (W_a h_t)_s``, one score per source
+      position computed from the decoder state alone (Luong et al.'s
+      location-based function, ``a_t = softmax(W_a h_t)``); padded
+      positions are masked as for the others.
 
     Parameters
     ----------
-    method : {"dot", "general", "concat"}
+    method : {"dot", "general", "concat", "location"}
         The score.
     decoder_size : int
         Width of the decoder state ``h_t``.
@@ -424,6 +428,8 @@ class AlignmentScore(nn.Module):
         ``"dot"``).
     attention_size : int, default=None
         Width of the ``"concat"`` hidden layer (``decoder_size`` when None).
+    source_len : int, default=None
+        Source positions ``S`` scored by ``"location"`` (required there).
 
     References
     ----------
@@ -433,12 +439,17 @@ class AlignmentScore(nn.Module):
        jointly learning to align and translate", ICLR 2015.
     """
 
-    def __init__(self, method, decoder_size, encoder_size, attention_size=None):
+    def __init__(
+        self, method, decoder_size, encoder_size, attention_size=None, source_len=None
+    ):
         super().__init__()
-        if method not in ("dot", "general", "concat"):
+        if method not in ("dot", "general", "concat", "location"):
             raise ValueError(
-                f"method must be 'dot', 'general' or 'concat'; got {method!r}."
+                "method must be 'dot', 'general', 'concat' or 'location'; got "
+                f"{method!r}."
             )
+        if method == "location" and source_len is None:
+            raise ValueError("location attention needs source_len, the positions.")
         if method == "dot" and decoder_size != encoder_size:
             raise ValueError(
                 "dot attention needs decoder and encoder states of one width; "
@@ -452,6 +463,8 @@ class AlignmentScore(nn.Module):
             self.W1 = nn.Linear(decoder_size, size, bias=False)
             self.W2 = nn.Linear(encoder_size, size, bias=False)
             self.v = nn.Linear(size, 1, bias=False)
+        elif method == "location":
+            self.W = nn.Linear(decoder_size, source_len)
 
     def forward(self, decoder_state, encoder_states, mask=None):
         """Scores, weights and context.
@@ -476,6 +489,8 @@ class AlignmentScore(nn.Module):
         """
         if self.method == "dot":
             scores = torch.einsum("bd,bsd->bs", decoder_state, encoder_states)
+        elif self.method == "location":
+            scores = self.W(decoder_state)[:, : encoder_states.shape[1]]
         elif self.method == "general":
             scores = torch.einsum("bd,bsd->bs", decoder_state, self.W(encoder_states))
         else:

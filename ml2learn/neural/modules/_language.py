@@ -1,12 +1,16 @@
-"""Next-token networks: a recurrent one and a decoder-only transformer
-(GPT), both mapping token ids ``(B, L)`` to logits ``(B, L, V)``."""
+"""Language networks: next-token ones (a recurrent one and a decoder-only
+transformer, GPT) and a masked-token one (an encoder-only transformer,
+BERT), all mapping token ids ``(B, L)`` to logits ``(B, L, V)``."""
 
 from torch import nn
 
 from ._attention import DecoderBlock, PositionalEncoding, causal_mask
 from ._rnn import CELLS
+from ._transformer import TransformerEncoderNetwork
 
 __all__ = [
+    "MaskedLanguageNetwork",
+    "MaskedTokenCrossEntropy",
     "RecurrentLanguageNetwork",
     "TokenCrossEntropy",
     "TransformerLanguageNetwork",
@@ -23,6 +27,22 @@ class TokenCrossEntropy(nn.Module):
         )
         real = (targets > 0).to(losses.dtype)
         return (losses * real).sum(1) / real.sum(1).clamp_min(1)
+
+
+class MaskedTokenCrossEntropy(nn.Module):
+    """Cross-entropy of the masked positions only (target id > 0; every
+    other position has target 0 and no loss), averaged over the batch's
+    masked tokens: ``(B, L, V)`` logits and ``(B, L)`` targets give ``(B,)``
+    per-row sums scaled so that their mean is ``1/M sum_masked -log p``,
+    with ``M`` the masked tokens of the batch (BERT's loss; a row with few
+    masked tokens weighs as little as it holds)."""
+
+    def forward(self, logits, targets):
+        losses = nn.functional.cross_entropy(
+            logits.transpose(1, 2), targets, ignore_index=0, reduction="none"
+        )
+        n_masked = (targets > 0).sum().clamp_min(1)
+        return losses.sum(1) * (len(targets) / n_masked)
 
 
 class RecurrentLanguageNetwork(nn.Module):
@@ -137,3 +157,66 @@ class TransformerLanguageNetwork(nn.Module):
             *((f"blocks.{i}", b) for i, b in enumerate(self.blocks)),
             ("output", self.output),
         ]
+
+
+class MaskedLanguageNetwork(TransformerEncoderNetwork):
+    """BERT's pre-training network: token embeddings plus positions, encoder
+    blocks that see the whole text in both directions, and the masked-LM
+    head at every position, ``softmax(W_o LN(GELU(W_t h_i)))`` over the
+    vocabulary (Devlin et al.'s transform layer; the output weights are not
+    tied to the embeddings here).
+
+    The encoder's layers are named as in
+    :class:`TransformerEncoderNetwork` (``embedding``, ``blocks.i``,
+    ``final_norm``), so a classifier built on that network copies them
+    (fine-tuning) and adds its own ``output`` layer.
+
+    Parameters
+    ----------
+    n_steps : int
+        Padded text length ``T``, ``[CLS]`` and ``[SEP]`` included.
+    vocab_size : int
+        Token ids, ``[MASK]`` included.
+    d_model, n_heads, num_layers, d_ff, dropout, positions, norm
+        As for :class:`TransformerEncoderNetwork`.
+    """
+
+    def __init__(
+        self,
+        n_steps,
+        vocab_size,
+        d_model=64,
+        n_heads=4,
+        num_layers=2,
+        d_ff=128,
+        dropout=0.1,
+        positions="sinusoidal",
+        norm="pre",
+    ):
+        super().__init__(
+            n_steps,
+            1,
+            vocab_size,
+            d_model=d_model,
+            n_heads=n_heads,
+            num_layers=num_layers,
+            d_ff=d_ff,
+            dropout=dropout,
+            vocab_size=vocab_size,
+            token_input=True,
+            positions=positions,
+            pooling="mean",
+            norm=norm,
+        )
+        self.transform = nn.Sequential(
+            nn.Linear(d_model, d_model), nn.GELU(), nn.LayerNorm(d_model)
+        )
+
+    def forward(self, x):  # (B, T) ids -> (B, T, V)
+        hidden, _ = self.encode(x)
+        return self.output(self.transform(hidden))
+
+    def freezable_blocks(self):
+        """``(name, module)`` of the layers in order, input side first."""
+        blocks = super().freezable_blocks()
+        return [*blocks[:-1], ("transform", self.transform), blocks[-1]]

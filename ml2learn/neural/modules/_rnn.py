@@ -8,11 +8,130 @@ sequences are packed, so the padding never reaches the recurrence.
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["RecurrentNetwork", "RecurrentTagger", "right_align"]
+__all__ = [
+    "RecurrentNetwork",
+    "RecurrentTagger",
+    "ResidualRecurrent",
+    "right_align",
+    "stacked_recurrent",
+]
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def _data(sequence):
+    """The values of a padded batch, or of a packed one (its ``data``)."""
+    return sequence.data if isinstance(sequence, PackedSequence) else sequence
+
+
+def _with_data(sequence, data):
+    """``sequence`` (packed or padded) holding ``data`` instead."""
+    if isinstance(sequence, PackedSequence):
+        return sequence._replace(data=data)
+    return data
+
+
+class ResidualRecurrent(nn.Module):
+    """Stacked recurrent layers with residual connections between them (Wu
+    et al.'s GNMT): layer ``l > 0`` reads ``x_l`` and passes on
+    ``x_{l+1} = RNN_l(x_l) + x_l``; the first layer, whose input is the
+    embedding, has no shortcut. Called like ``nn.LSTM`` (``batch_first``,
+    packed or padded input, states ``(L * directions, B, H)``).
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell.
+    input_size : int
+        Width of the input.
+    hidden_size : int
+        Width of every layer's state.
+    num_layers : int
+        Stacked layers.
+    dropout : float, default=0.0
+        Dropout on the output of every layer but the last.
+    bidirectional : bool, default=False
+        Every layer reads both ways (outputs ``2 * hidden_size`` wide).
+
+    References
+    ----------
+    .. [1] Y. Wu et al., "Google's neural machine translation system:
+       bridging the gap between human and machine translation", 2016.
+    """
+
+    def __init__(
+        self,
+        cell,
+        input_size,
+        hidden_size,
+        num_layers,
+        dropout=0.0,
+        bidirectional=False,
+    ):
+        super().__init__()
+        self.lstm = cell == "lstm"
+        self.directions = 2 if bidirectional else 1
+        self.bidirectional = bidirectional
+        width = hidden_size * self.directions
+        self.layers = nn.ModuleList(
+            CELLS[cell](
+                input_size if i == 0 else width,
+                hidden_size,
+                batch_first=True,
+                bidirectional=bidirectional,
+            )
+            for i in range(num_layers)
+        )
+        self.dropout = nn.Dropout(dropout)
+
+    def _layer_state(self, state, layer):
+        rows = slice(layer * self.directions, (layer + 1) * self.directions)
+        if self.lstm:
+            return tuple(part[rows] for part in state)
+        return state[rows]
+
+    def forward(self, x, state=None):
+        finals = []
+        for i, layer in enumerate(self.layers):
+            start = None if state is None else self._layer_state(state, i)
+            outputs, final = layer(x, start)
+            values = _data(outputs)
+            if i > 0:
+                values = values + _data(x)
+            if i < len(self.layers) - 1:
+                values = self.dropout(values)
+            finals.append(final)
+            x = _with_data(outputs, values)
+        if self.lstm:
+            return x, tuple(torch.cat([f[k] for f in finals]) for k in range(2))
+        return x, torch.cat(finals)
+
+
+def stacked_recurrent(
+    cell,
+    input_size,
+    hidden_size,
+    num_layers,
+    dropout,
+    bidirectional=False,
+    residual=False,
+):
+    """``num_layers`` stacked recurrent layers: torch's own (``nn.LSTM`` ...),
+    or :class:`ResidualRecurrent` with ``residual`` and more than one layer."""
+    if residual and num_layers > 1:
+        return ResidualRecurrent(
+            cell, input_size, hidden_size, num_layers, dropout, bidirectional
+        )
+    return CELLS[cell](
+        input_size,
+        hidden_size,
+        num_layers,
+        batch_first=True,
+        dropout=dropout if num_layers > 1 else 0.0,
+        bidirectional=bidirectional,
+    )
 
 
 def right_align(ids):

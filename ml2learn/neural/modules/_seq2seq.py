@@ -1,5 +1,5 @@
 """Encoder-decoder networks for sequence-to-sequence learning: a recurrent
-one with Luong's global attention (notes, lines 4141-4510) and the
+one with Luong's or Bahdanau's attention (notes, lines 4141-4510) and the
 transformer's (Vaswani et al., 2017).
 
 Both read flat inputs ``(B, S + T)``: ``S`` source ids then ``T`` target ids
@@ -25,7 +25,7 @@ from ._attention import (
     padding_mask,
 )
 from ._decoding import BOS, beam_search_steps
-from ._rnn import CELLS
+from ._rnn import stacked_recurrent
 
 __all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
 
@@ -48,14 +48,27 @@ def _split_input(x, source_len):
 class RecurrentSeq2Seq(nn.Module):
     """An RNN encoder and an RNN decoder, with or without attention.
 
-    The decoder is Luong et al.'s: at step ``t`` the recurrent state ``h_t``
-    scores every encoder state, ``alpha_ts = softmax_s score(h_t, h_s)``,
-    the context is ``c_t = sum_s alpha_ts h_s``, the attention vector
-    ``a_t = tanh(W_c [c_t; h_t])`` and the output ``softmax(W_a a_t)``; the
-    attention vector is fed to the next step's input ("input feeding").
+    ``decoder="luong"`` (Luong et al., 2015): at step ``t`` the recurrent
+    state ``h_t`` scores every encoder state, ``alpha_ts = softmax_s
+    score(h_t, h_s)``, the context is ``c_t = sum_s alpha_ts h_s``, the
+    attention vector ``a_t = tanh(W_c [c_t; h_t])`` and the output
+    ``softmax(W_a a_t)``; the attention vector is fed to the next step's
+    input ("input feeding").
+
+    ``decoder="bahdanau"`` (Bahdanau et al., 2015): the *previous* state
+    ``s_{t-1}`` scores the encoder states, the context ``c_t`` joins the
+    embedding of the previous token at the input of the recurrence, ``s_t =
+    f(s_{t-1}, [E y_{t-1}; c_t])``, and a maxout layer reads ``[s_t; E
+    y_{t-1}; c_t]``: ``t_j = max(u_{2j-1}, u_{2j})`` with ``u = W_o [s_t; E
+    y_{t-1}; c_t]``, then ``softmax(W_y t)``.
+
     Without attention the output is ``softmax(W_hy h_t)``, the plain
-    encoder-decoder of Sutskever et al. (2014). The decoder starts from the
-    encoder's final state either way.
+    encoder-decoder of Sutskever et al. (2014). A unidirectional encoder
+    hands its final state to the decoder; a bidirectional one reads the
+    source both ways, its states ``h_s = [->h_s; <-h_s]`` are attended to,
+    and the decoder starts from ``s_0 = tanh(W_s <-h_1)``, the backward
+    layer's state after reading the whole source (Bahdanau et al.), one per
+    layer.
 
     Parameters
     ----------
@@ -66,19 +79,27 @@ class RecurrentSeq2Seq(nn.Module):
     embedding_dim : int
         Width of the token embeddings.
     hidden_size : int
-        Width of the recurrent states.
+        Width of the recurrent states (each direction's, when
+        bidirectional).
     num_layers : int
         Stacked layers in the encoder and in the decoder.
     cell : {"rnn", "lstm", "gru"}
         The recurrent cell.
-    attention : {"dot", "general", "concat"} or None
+    attention : {"dot", "general", "concat", "location"} or None
         The score (see :class:`AlignmentScore`); None for no attention.
     dropout : float
         Dropout on embeddings, between layers and before the output layer.
-    teacher_forcing_ratio : float
+    teacher_forcing_ratio : float, default=1.0
         In training, the probability that a step reads the true previous
         token rather than the model's own prediction (scheduled sampling,
         per sequence and step).
+    decoder : {"luong", "bahdanau"}, default="luong"
+        The attention decoder.
+    bidirectional : bool, default=False
+        A bidirectional encoder.
+    residual : bool, default=False
+        Residual connections between stacked recurrent layers (GNMT; see
+        :class:`ResidualRecurrent`), in the encoder and the decoder.
     """
 
     def __init__(
@@ -93,30 +114,61 @@ class RecurrentSeq2Seq(nn.Module):
         attention,
         dropout,
         teacher_forcing_ratio=1.0,
+        decoder="luong",
+        bidirectional=False,
+        residual=False,
     ):
         super().__init__()
+        if decoder == "bahdanau" and attention is None:
+            raise ValueError("Bahdanau's decoder needs an attention score; got None.")
         self.source_len = source_len
         self.cell = cell
         self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.bahdanau = decoder == "bahdanau"
+        self.bidirectional = bidirectional
         self.source_embedding = nn.Embedding(source_vocab, embedding_dim, padding_idx=0)
         self.target_embedding = nn.Embedding(target_vocab, embedding_dim, padding_idx=0)
-        between = dropout if num_layers > 1 else 0.0
-        self.encoder = CELLS[cell](
-            embedding_dim, hidden_size, num_layers, batch_first=True, dropout=between
+        self.encoder = stacked_recurrent(
+            cell,
+            embedding_dim,
+            hidden_size,
+            num_layers,
+            dropout,
+            bidirectional,
+            residual,
         )
-        feed = hidden_size if attention is not None else 0
-        self.decoder = CELLS[cell](
+        memory_width = hidden_size * (2 if bidirectional else 1)
+        self.bridge = None
+        if bidirectional:  # s_0 = tanh(W_s <-h_1), for h (and an LSTM's c)
+            self.bridge = nn.ModuleList(
+                nn.Linear(hidden_size, hidden_size)
+                for _ in range(2 if cell == "lstm" else 1)
+            )
+        feed = 0
+        if attention is not None:
+            feed = memory_width if self.bahdanau else hidden_size
+        self.decoder = stacked_recurrent(
+            cell,
             embedding_dim + feed,
             hidden_size,
             num_layers,
-            batch_first=True,
-            dropout=between,
+            dropout,
+            False,
+            residual,
         )
-        self.alignment = None
-        self.combine = None
+        self.alignment = self.combine = self.deep_output = None
         if attention is not None:
-            self.alignment = AlignmentScore(attention, hidden_size, hidden_size)
-            self.combine = nn.Linear(2 * hidden_size, hidden_size, bias=False)  # W_c
+            self.alignment = AlignmentScore(
+                attention, hidden_size, memory_width, source_len=source_len
+            )
+            if self.bahdanau:  # W_o, a maxout over pairs
+                self.deep_output = nn.Linear(
+                    hidden_size + embedding_dim + memory_width, 2 * hidden_size
+                )
+            else:  # W_c
+                self.combine = nn.Linear(
+                    memory_width + hidden_size, hidden_size, bias=False
+                )
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden_size, target_vocab)
 
@@ -135,19 +187,37 @@ class RecurrentSeq2Seq(nn.Module):
         )
         positions = torch.arange(source.shape[1], device=source.device)
         memory = Memory(states, positions[None, :] >= lengths[:, None])
+        if self.bridge is not None:
+            parts = final if isinstance(final, tuple) else (final,)
+            bridged = tuple(
+                torch.tanh(linear(part[1::2]))
+                for linear, part in zip(self.bridge, parts)
+            )
+            final = bridged if isinstance(final, tuple) else bridged[0]
         feed = None
-        if self.alignment is not None:
-            feed = states.new_zeros(len(source), states.shape[-1])
+        if self.alignment is not None and not self.bahdanau:
+            feed = states.new_zeros(len(source), self.combine.out_features)
         return memory, (final, feed)
+
+    def _top_state(self, hidden):
+        """The last layer's ``h`` (an LSTM's state is ``(h, c)``)."""
+        return (hidden[0] if isinstance(hidden, tuple) else hidden)[-1]
 
     def step(self, previous, state, memory):
         """One decoder step from the previous tokens ``(B,)``: the logits
         ``(B, V)``, the next state and the attention weights ``(B, S)``
         (None without attention)."""
         hidden, feed = state
-        inputs = self.dropout(self.target_embedding(previous))
-        if feed is not None:
-            inputs = torch.cat([inputs, feed], dim=1)
+        embedded = self.dropout(self.target_embedding(previous))
+        if self.bahdanau:
+            query = self._top_state(hidden)  # s_{t-1}
+            _, weights, context = self.alignment(query, memory.states, memory.mask)
+            inputs = torch.cat([embedded, context], dim=1)
+            outputs, hidden = self.decoder(inputs[:, None, :], hidden)
+            u = self.deep_output(torch.cat([outputs[:, 0], embedded, context], dim=1))
+            t = u.reshape(len(u), -1, 2).amax(dim=-1)
+            return self.output(self.dropout(t)), (hidden, None), weights
+        inputs = embedded if feed is None else torch.cat([embedded, feed], dim=1)
         outputs, hidden = self.decoder(inputs[:, None, :], hidden)
         h = outputs[:, 0]
         weights = None
@@ -191,15 +261,18 @@ class RecurrentSeq2Seq(nn.Module):
 
     def freezable_blocks(self):
         """``(name, module)`` of the layers in order, input side first."""
-        blocks = [
+        named = [
             ("source_embedding", self.source_embedding),
             ("encoder", self.encoder),
+            ("bridge", self.bridge),
             ("target_embedding", self.target_embedding),
             ("decoder", self.decoder),
+            ("alignment", self.alignment),
+            ("combine", self.combine),
+            ("deep_output", self.deep_output),
+            ("output", self.output),
         ]
-        if self.alignment is not None:
-            blocks += [("alignment", self.alignment), ("combine", self.combine)]
-        return blocks + [("output", self.output)]
+        return [(name, block) for name, block in named if block is not None]
 
 
 class TransformerSeq2Seq(nn.Module):
