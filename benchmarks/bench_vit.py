@@ -2,9 +2,9 @@
 to [0, 1]) against the CNN estimator of about the same parameter count:
 5-fold stratified accuracy, mean over 3 seeds (the folds and the networks
 change with the seed), and the median fit time of one fold. Both train 60
-epochs with Adam(W), mini-batches of 64, and the same small augmentation
-(shifts of up to one pixel), as the ViT paper's finding that a transformer
-without pre-training needs more help than a CNN on small data predicts.
+epochs with Adam(W) at 1e-3 on a cosine schedule, mini-batches of 64, no
+augmentation (a one-pixel shift is an eighth of a digit and cost the ViT
+accuracy in trials: 0.978 -> 0.933 on one split).
 """
 
 import statistics
@@ -18,26 +18,23 @@ from ml2learn.neural import CNNClassifier, VisionTransformerClassifier
 
 from ._common import Result
 
-AUGMENT = {"shift": 1}
-
 
 def _models(epochs, seed):
     return [
         (
-            "ViT, 2x2 patches, d=64, 4 layers, 4 heads",
+            "ViT, 2x2 patches, d=64, 2 layers, 4 heads",
             lambda: VisionTransformerClassifier(
-                2, 64, 4, num_layers=4, d_ff=128, image_shape=(8, 8),
-                learning_rate=2e-3, lr_schedule="cosine", warmup_epochs=5,
-                weight_decay=0.05, batch_size=64, max_epochs=epochs,
-                augment=AUGMENT, random_state=seed,
+                2, 64, 4, num_layers=2, d_ff=128, image_shape=(8, 8),
+                learning_rate=1e-3, lr_schedule="cosine", batch_size=64,
+                max_epochs=epochs, random_state=seed,
             ),
         ),
         (
             "CNN, filters (64, 128), 3x3",
             lambda: CNNClassifier(
-                (64, 128), image_shape=(8, 8), learning_rate=2e-3,
+                (64, 128), image_shape=(8, 8), learning_rate=1e-3,
                 lr_schedule="cosine", batch_size=64, max_epochs=epochs,
-                augment=AUGMENT, random_state=seed,
+                random_state=seed,
             ),
         ),
     ]  # fmt: skip

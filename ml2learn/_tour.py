@@ -221,11 +221,17 @@ def _neural_entries():
 
 
 def _text_entries():
+    from sklearn.frozen import FrozenEstimator
     from sklearn.linear_model import LogisticRegression, RidgeClassifier
     from sklearn.preprocessing import StandardScaler
 
     from .datasets import load_sklearn_docstrings, make_dates
-    from .neural import LSTMClassifier, Seq2SeqTranslator, TransformerClassifier
+    from .neural import (
+        LSTMClassifier,
+        Seq2SeqTranslator,
+        TransformerClassifier,
+        TransformerMaskedLM,
+    )
     from .text import SequenceEncoder, TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
@@ -290,6 +296,23 @@ def _text_entries():
             "transformerclassifier__pooling": ["mean"] if quick else ["cls", "mean"]
         }
 
+    def fine_tuned(quick):
+        # BERT's recipe: pre-train on the texts without their labels, then
+        # fine-tune the encoder with a new head (the search times this part)
+        width, layers = (32, 1) if quick else (64, 2)
+        mlm = TransformerMaskedLM(
+            width, 4, num_layers=layers, min_freq=2, max_len=32, lowercase=True,
+            learning_rate=2e-3, max_epochs=4 if quick else 30, random_state=0,
+        ).fit(docstrings_sample()[0])  # fmt: skip
+        classifier = TransformerClassifier(
+            width, 4, num_layers=layers, token_input=True, pooling="mean",
+            init_from=FrozenEstimator(mlm), max_epochs=4 if quick else 12,
+            random_state=0,
+        )  # fmt: skip
+        pipe = make_pipeline(FrozenEstimator(mlm.encoder_), classifier)
+        factors = [1.0] if quick else [0.3, 1.0]
+        return pipe, {"transformerclassifier__fine_tune_lr_factor": factors}
+
     def dates():
         return make_dates(3000, random_state=0)
 
@@ -333,6 +356,13 @@ def _text_entries():
             "sklearn docstrings (every 3rd)",
             docstrings_sample,
             transformer,
+        ),
+        TourEntry(
+            "sequence",
+            "masked-LM pre-trained transformer, fine-tuned (BERT)",
+            "sklearn docstrings (every 3rd)",
+            docstrings_sample,
+            fine_tuned,
         ),
         TourEntry(
             "sequence",

@@ -2,6 +2,7 @@
 domain-shift makers, the Gaussian ring, and scikit-image's face windows and
 photographs."""
 
+from ._captions import make_digit_captions
 from ._dates import date_in_words, make_dates
 from ._domain_shift import make_domain_shift
 from ._faces import load_face_free_photographs, load_lfw_windows
@@ -26,6 +27,7 @@ __all__ = [
     "load_ml2_marks",
     "load_sklearn_docstrings",
     "make_dates",
+    "make_digit_captions",
     "make_domain_shift",
     "make_gaussian_ring",
 ]

@@ -1,5 +1,6 @@
 """Neural estimators trained through skorch, and their training options."""
 
+from ._captioning import ImageCaptioner
 from ._cnn import CNNClassifier, CNNRegressor
 from ._language_model import RNNLanguageModel, TransformerLanguageModel
 from ._masked_lm import TransformerMaskedLM
@@ -14,6 +15,7 @@ from ._vit import VisionTransformerClassifier, VisionTransformerRegressor
 __all__ = [
     "CNNClassifier",
     "CNNRegressor",
+    "ImageCaptioner",
     "LSTMClassifier",
     "LSTMRegressor",
     "MLPClassifier",

@@ -66,6 +66,18 @@ def _check_generation(
         )
 
 
+def transformer_activation_bytes(model, batch, length, vocabulary):
+    """What one batch of a transformer language model keeps for the backward
+    pass, roughly: three ``(T, T)`` attention maps per head and layer, the
+    block activations and the logits, float32 (``model`` has ``n_heads``,
+    ``d_model``, ``d_ff`` and ``num_layers``)."""
+    attention = 3 * model.n_heads * length * length
+    blocks = (6 * model.d_model + 2 * model.d_ff) * length
+    return (
+        4 * batch * (model.num_layers * (attention + blocks) + 2 * length * vocabulary)
+    )
+
+
 class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
     """Tokenising, training on the tokens of raw texts (``_pairs`` says which
     inputs predict which targets), scoring, and the mean state of a text's
@@ -678,16 +690,7 @@ class TransformerLanguageModel(_CausalLanguageModel):
         self.callbacks = callbacks
 
     def _activation_bytes(self, batch, length, vocabulary):
-        """What one batch keeps for the backward pass, roughly: three
-        ``(T, T)`` attention maps per head and layer, the block activations
-        and the logits, float32."""
-        attention = 3 * self.n_heads * length * length
-        blocks = (6 * self.d_model + 2 * self.d_ff) * length
-        return (
-            4
-            * batch
-            * (self.num_layers * (attention + blocks) + 2 * length * vocabulary)
-        )
+        return transformer_activation_bytes(self, batch, length, vocabulary)
 
     def _build_module(self, n_features, n_outputs):
         if self.d_model % self.n_heads:

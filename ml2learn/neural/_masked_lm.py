@@ -20,7 +20,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions
-from ._language_model import _TEXT_DOC, _BaseLanguageModel
+from ._language_model import (
+    _TEXT_DOC,
+    _BaseLanguageModel,
+    transformer_activation_bytes,
+)
 from ._nets import Net
 from ._training_params import (
     ENGINE_ATTRIBUTES_DOC,
@@ -86,7 +90,9 @@ def mask_tokens(ids, mask_id, generator, probability=0.15, first_word_id=_FIRST_
 class MaskedLMNet(Net):
     """``Net`` whose training and validation batches are masked afresh by
     :func:`mask_tokens` (dynamic masking, as RoBERTa does; BERT masked a
-    static copy of the data ten times), seeded by ``shuffle_seed``."""
+    static copy of the data ten times), seeded by ``shuffle_seed``. The
+    output layer runs at the chosen positions only (the loss needs no
+    other), which on a vocabulary of thousands is most of the work saved."""
 
     def __init__(self, *args, mask_id=None, probability=0.15, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,18 +103,30 @@ class MaskedLMNet(Net):
         super()._initialize_batches()
         self.mask_generator_ = torch.Generator().manual_seed(int(self.shuffle_seed))
 
-    def _masked(self, batch):
-        ids, (_, weight) = batch
+    def _masked_loss(self, batch, training):
+        """The loss of one batch, masked; the logits of its chosen tokens
+        as one row ``(1, M, V)``."""
+        ids, _ = batch
         inputs, targets = mask_tokens(
             ids, self.mask_id, self.mask_generator_, self.probability
         )
-        return inputs, (targets, weight)
+        chosen = targets > 0
+        device = self._input_device()
+        logits = self.module_.masked_logits(inputs.to(device), chosen.to(device))
+        y_true = (targets[chosen][None], None)
+        return self.get_loss(logits[None], y_true, training=training), logits[None]
 
     def train_step_single(self, batch, **fit_params):
-        return super().train_step_single(self._masked(batch), **fit_params)
+        self._set_training(True)
+        loss, y_pred = self._masked_loss(batch, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
 
     def validation_step(self, batch, **fit_params):
-        return super().validation_step(self._masked(batch), **fit_params)
+        self._set_training(False)
+        with torch.no_grad():
+            loss, y_pred = self._masked_loss(batch, training=False)
+        return {"loss": loss, "y_pred": y_pred}
 
 
 @document_training_parameters('``"embedding"``, ``"blocks.0"``, ``"output"``')
@@ -349,16 +367,7 @@ class TransformerMaskedLM(_BaseLanguageModel):
         return dict(mask_id=self.mask_id_, probability=self.mask_probability)
 
     def _activation_bytes(self, batch, length, vocabulary):
-        """What one batch keeps for the backward pass, roughly: three
-        ``(T, T)`` attention maps per head and layer, the block activations
-        and the logits, float32."""
-        attention = 3 * self.n_heads * length * length
-        blocks = (6 * self.d_model + 2 * self.d_ff) * length
-        return (
-            4
-            * batch
-            * (self.num_layers * (attention + blocks) + 2 * length * vocabulary)
-        )
+        return transformer_activation_bytes(self, batch, length, vocabulary)
 
     def _build_module(self, n_features, n_outputs):
         if self.d_model % self.n_heads:

@@ -7,19 +7,17 @@ and the transformer encoder-decoder (lines 6058-7215).
 token; ``predict`` decodes with greedy or beam search.
 """
 
-import copy
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted
 
 from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
-from ..utils.validation import check_sample_weight
 from ._base import BaseNeuralEstimator
 from ._text_features import TextFeatureMixin
+from ._text_output import TextOutputMixin, check_texts
 from ._training_params import (
     ENGINE_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -28,7 +26,7 @@ from ._training_params import (
 from .modules._decoding import EOS
 from .modules._language import TokenCrossEntropy
 from .modules._rnn import CELLS
-from .modules._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
+from .modules._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq
 
 __all__ = ["Seq2SeqTranslator"]
 
@@ -36,7 +34,7 @@ _TOKENIZER = [StrOptions({"word", "char"}), HasMethods(["transform"])]
 
 
 @document_training_parameters('``"encoder"``, ``"source_embedding"``')
-class Seq2SeqTranslator(TextFeatureMixin, BaseNeuralEstimator):
+class Seq2SeqTranslator(TextOutputMixin, TextFeatureMixin, BaseNeuralEstimator):
     """An encoder-decoder that maps texts to texts, with attention.
 
     ``architecture="rnn"``: a recurrent encoder reads the source; a recurrent
@@ -315,16 +313,16 @@ default="word"
     # -- data -----------------------------------------------------------------
 
     @staticmethod
+    def _check_inputs(X):
+        return check_documents(X)
+
+    def _decoder_input(self, texts):
+        return torch.from_numpy(self.source_encoder_.transform(texts))
+
+    @staticmethod
     def _check_pairs(X, y):
         sources = check_documents(X)
-        if y is None:
-            raise ValueError("y must hold the target texts; got None.")
-        if isinstance(y, str):
-            raise ValueError("y must be an iterable of target texts; got one string.")
-        targets = [t.item() if isinstance(t, np.str_) else t for t in y]
-        if any(not isinstance(t, str) for t in targets):
-            bad = next(t for t in targets if not isinstance(t, str))
-            raise TypeError(f"y must hold strings; got an item of type {type(bad)}.")
+        targets = check_texts(y)
         if len(sources) != len(targets):
             raise ValueError(
                 f"X and y must hold as many texts; got {len(sources)} sources "
@@ -467,128 +465,11 @@ default="word"
 
     # -- decoding ---------------------------------------------------------------
 
-    def _decode(self, texts):
-        """Best token ids ``(n, L)`` (``<EOS>`` then padding), and the
-        attention weights ``(n, L, S)`` or None."""
-        check_is_fitted(self, "net_")
-        source = torch.from_numpy(self.source_encoder_.transform(texts))
-        module = self._float64_module()
-        max_steps = self.target_encoder_.max_len_ - 1
-        tokens, weights = [], []
-        with torch.no_grad():
-            for start in range(0, len(source), 512):
-                ids, _, attention = beam_search(
-                    module,
-                    source[start : start + 512],
-                    self.beam_width,
-                    max_steps,
-                    self.length_penalty,
-                )
-                ids = torch.nn.functional.pad(ids, (0, max_steps - ids.shape[1]))
-                tokens.append(ids)
-                if attention is not None:
-                    attention = torch.nn.functional.pad(
-                        attention, (0, 0, 0, max_steps - attention.shape[1])
-                    )
-                    weights.append(attention)
-        tokens = torch.cat(tokens).numpy()
-        return tokens, torch.cat(weights).numpy() if weights else None
-
-    def _float64_module(self):
-        """A float64 CPU copy of the network in evaluation mode, so that a
-        text's output does not depend on the other texts of its batch."""
-        return copy.deepcopy(self.net_.module_).cpu().double().eval()
-
     def _token_states(self, texts):
         source = torch.from_numpy(self.source_encoder_.transform(texts))
         with torch.no_grad():
             memory, _ = self._float64_module().encode(source)
         return memory.states, ~memory.mask
-
-    def _output_tokens(self, ids):
-        vocabulary = self.target_encoder_.index_to_token_
-        rows = []
-        for row in ids:
-            real = row[: np.argmax(row == EOS)] if EOS in row else row[row > 0]
-            rows.append([vocabulary[i] for i in real if i > 0])
-        return rows
-
-    def predict(self, X):
-        """Translate texts (greedy, or beam search with ``beam_width > 1``).
-
-        Parameters
-        ----------
-        X : iterable of str
-            Source texts.
-
-        Returns
-        -------
-        translations : ndarray of shape (n_texts,), dtype=object
-            The target texts.
-        """
-        texts = check_documents(X)
-        if not texts:
-            return np.array([], dtype=object)
-        ids, _ = self._decode(texts)
-        ids[ids == EOS] = 0
-        out = np.empty(len(texts), dtype=object)
-        out[:] = self.target_encoder_.inverse_transform(ids)
-        return out
-
-    def _reference_tokens(self, y):
-        return [
-            [t if t in self.target_encoder_.vocabulary_ else None for t in tokens]
-            for tokens in self.target_encoder_._tokenize(y)
-        ]
-
-    def score(self, X, y, sample_weight=None):
-        """Exact-match accuracy: the share of texts translated exactly.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Source texts.
-        y : iterable of str
-            Reference translations.
-        sample_weight : array-like of shape (n_texts,), default=None
-            Weights of the texts.
-
-        Returns
-        -------
-        score : float
-            The (weighted) share of predictions whose tokens equal the
-            reference's.
-        """
-        sources, targets = self._check_pairs(X, y)
-        predicted = self._output_tokens(self._decode(sources)[0])
-        exact = [p == r for p, r in zip(predicted, self._reference_tokens(targets))]
-        weights = check_sample_weight(sample_weight, np.empty((len(exact), 1)))
-        return float(np.average(exact, weights=weights))
-
-    def token_accuracy(self, X, y):
-        """Token-level accuracy: the share of reference tokens (``<EOS>``
-        included) that the prediction has at the same position.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Source texts.
-        y : iterable of str
-            Reference translations.
-
-        Returns
-        -------
-        accuracy : float
-            Matching positions over reference tokens.
-        """
-        sources, targets = self._check_pairs(X, y)
-        predicted = self._output_tokens(self._decode(sources)[0])
-        matches = total = 0
-        for p, r in zip(predicted, self._reference_tokens(targets)):
-            p, r = p + ["<EOS>"], r + ["<EOS>"]
-            matches += sum(a == b for a, b in zip(p, r))
-            total += len(r)
-        return matches / total
 
     def attention_weights(self, text, return_tokens=False):
         """The alignment matrix of one translation: how much each output

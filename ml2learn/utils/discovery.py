@@ -97,3 +97,12 @@ def _text_estimators(estimators):
         if tags.input_tags.string and not tags.input_tags.two_d_array:
             selected.append((name, cls))
     return selected
+
+
+def _text_output_estimators(estimators):
+    """The ``(name, class)`` pairs whose targets and outputs are texts (the
+    translator, the image captioner): scikit-learn's checks feed numbers as
+    ``y``, so their own tests check the same things."""
+    from ..neural._text_output import TextOutputMixin
+
+    return [(name, cls) for name, cls in estimators if issubclass(cls, TextOutputMixin)]

@@ -71,7 +71,9 @@ def test_unmasked_positions_carry_no_loss():
 
 
 def test_fill_mask_recovers_what_it_was_trained_on(mlm):
-    candidates = mlm.fill_mask(["the cat [MASK] on the mat", "a bird [MASK] in the tree"])
+    candidates = mlm.fill_mask(
+        ["the cat [MASK] on the mat", "a bird [MASK] in the tree"]
+    )
     assert [masks[0][0][0] for masks in candidates] == ["sat", "sang"]
     first = candidates[0][0]
     assert len(first) == 5 and all(p >= q for (_, p), (_, q) in zip(first, first[1:]))

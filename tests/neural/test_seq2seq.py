@@ -159,9 +159,11 @@ def test_bahdanau_scores_the_previous_decoder_state():
     with torch.no_grad():
         for token in [4, 5, EOS]:
             hidden, _ = state
-            before = module.alignment(hidden[-1], memory.states, memory.mask)[1]
+            before = module.decoder.alignment(hidden[-1], memory.states, memory.mask)[1]
             _, state, weights = module.step(previous, state, memory)
-            after = module.alignment(state[0][-1], memory.states, memory.mask)[1]
+            after = module.decoder.alignment(state[0][-1], memory.states, memory.mask)[
+                1
+            ]
             torch.testing.assert_close(weights, before)  # s_{t-1}, not s_t
             assert not torch.allclose(weights[:2], after[:2])
             previous = torch.full((3,), token)
@@ -169,9 +171,9 @@ def test_bahdanau_scores_the_previous_decoder_state():
 
 def test_bahdanau_feeds_the_context_into_the_recurrence_and_starts_backwards():
     module = _modules()["bahdanau"]
-    hidden = module.decoder.hidden_size
-    embedding = module.target_embedding.embedding_dim
-    assert module.decoder.input_size == embedding + 2 * hidden  # [E y; c]
+    hidden = module.decoder.recurrent.hidden_size
+    embedding = module.decoder.embedding.embedding_dim
+    assert module.decoder.recurrent.input_size == embedding + 2 * hidden  # [E y; c]
     memory, (start, _) = module.encode(SOURCE)
     assert memory.states.shape == (3, 4, 2 * hidden)  # [->h_s; <-h_s]
     # s_0 = tanh(W_s <-h_1): the backward direction's state at position 0
@@ -186,13 +188,13 @@ def test_location_attention_depends_only_on_the_decoder_state():
     one = torch.randn(2, 4, 8, dtype=torch.float64)
     other = torch.randn(2, 4, 8, dtype=torch.float64)
     with torch.no_grad():
-        scores, weights, context = module.alignment(h, one, None)
-        scores_other, weights_other, _ = module.alignment(h, other, None)
-        torch.testing.assert_close(scores, module.alignment.W(h))
+        scores, weights, context = module.decoder.alignment(h, one, None)
+        scores_other, weights_other, _ = module.decoder.alignment(h, other, None)
+        torch.testing.assert_close(scores, module.decoder.alignment.W(h))
         torch.testing.assert_close(weights, weights_other)
         torch.testing.assert_close(context, torch.einsum("bs,bsd->bd", weights, one))
         mask = torch.tensor([[False, False, True, True]] * 2)
-        masked = module.alignment(h, one, mask)[1]
+        masked = module.decoder.alignment(h, one, mask)[1]
     assert torch.all(masked[:, 2:] == 0)
     np.testing.assert_allclose(masked.sum(1), 1.0)
 

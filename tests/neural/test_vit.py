@@ -118,8 +118,15 @@ def test_learns_digits(vit, digits):
 def test_fine_tuning_copies_the_encoder_and_replaces_the_head(vit, digits):
     X, y = digits
     regressor = VisionTransformerRegressor(
-        2, 32, 4, num_layers=2, image_shape=(8, 8), init_from=vit,
-        freeze="features", max_epochs=1, random_state=0,
+        2,
+        32,
+        4,
+        num_layers=2,
+        image_shape=(8, 8),
+        init_from=vit,
+        freeze="features",
+        max_epochs=1,
+        random_state=0,
     ).fit(X[:100], y[:100] / 9.0)
     source = vit.net_.module_.state_dict()
     target = regressor.net_.module_.state_dict()

@@ -13,11 +13,17 @@ from ._attention import (
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
+from ._captioning import ImageCaptionNetwork
 from ._cnn import CNN, ConvBlock, L2Pool, ResidualBlock, conv_output_size
 from ._decoding import beam_search_steps, top_k_filter, top_p_filter
 from ._mlp import MLP, DenseBlock, make_activation
 from ._rnn import RecurrentNetwork, RecurrentTagger, ResidualRecurrent
-from ._seq2seq import RecurrentSeq2Seq, TransformerSeq2Seq, beam_search
+from ._seq2seq import (
+    RecurrentDecoder,
+    RecurrentSeq2Seq,
+    TransformerSeq2Seq,
+    beam_search,
+)
 from ._transformer import TransformerEncoderNetwork
 from ._vit import PatchEmbedding, VisionTransformerNetwork, attention_rollout
 
@@ -29,12 +35,14 @@ __all__ = [
     "DecoderBlock",
     "DenseBlock",
     "EncoderBlock",
+    "ImageCaptionNetwork",
     "L2Pool",
     "MLP",
     "MultiHeadAttention",
     "PatchEmbedding",
     "PositionalEncoding",
     "RecurrentNetwork",
+    "RecurrentDecoder",
     "RecurrentSeq2Seq",
     "RecurrentTagger",
     "ResidualBlock",

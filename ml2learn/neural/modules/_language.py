@@ -216,6 +216,12 @@ class MaskedLanguageNetwork(TransformerEncoderNetwork):
         hidden, _ = self.encode(x)
         return self.output(self.transform(hidden))
 
+    def masked_logits(self, x, chosen):
+        """The logits ``(M, V)`` of the ``M`` positions where ``chosen``
+        ``(B, T)`` is True, in row-major order (training needs no others)."""
+        hidden, _ = self.encode(x)
+        return self.output(self.transform(hidden[chosen]))
+
     def freezable_blocks(self):
         """``(name, module)`` of the layers in order, input side first."""
         blocks = super().freezable_blocks()

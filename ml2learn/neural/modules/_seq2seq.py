@@ -45,30 +45,194 @@ def _split_input(x, source_len):
     return ids[:, :source_len], ids[:, source_len:]
 
 
-class RecurrentSeq2Seq(nn.Module):
-    """An RNN encoder and an RNN decoder, with or without attention.
+class RecurrentDecoder(nn.Module):
+    """A recurrent decoder that writes a sequence from a memory of vectors
+    (a source's encoder states, an image's feature-map cells), with or
+    without attention over it.
 
     ``decoder="luong"`` (Luong et al., 2015): at step ``t`` the recurrent
-    state ``h_t`` scores every encoder state, ``alpha_ts = softmax_s
+    state ``h_t`` scores every memory vector, ``alpha_ts = softmax_s
     score(h_t, h_s)``, the context is ``c_t = sum_s alpha_ts h_s``, the
     attention vector ``a_t = tanh(W_c [c_t; h_t])`` and the output
     ``softmax(W_a a_t)``; the attention vector is fed to the next step's
     input ("input feeding").
 
-    ``decoder="bahdanau"`` (Bahdanau et al., 2015): the *previous* state
-    ``s_{t-1}`` scores the encoder states, the context ``c_t`` joins the
-    embedding of the previous token at the input of the recurrence, ``s_t =
-    f(s_{t-1}, [E y_{t-1}; c_t])``, and a maxout layer reads ``[s_t; E
-    y_{t-1}; c_t]``: ``t_j = max(u_{2j-1}, u_{2j})`` with ``u = W_o [s_t; E
-    y_{t-1}; c_t]``, then ``softmax(W_y t)``.
+    ``decoder="bahdanau"`` (Bahdanau et al., 2015; Xu et al.'s captioner):
+    the *previous* state ``s_{t-1}`` scores the memory, the context ``c_t``
+    joins the embedding of the previous token at the input of the
+    recurrence, ``s_t = f(s_{t-1}, [E y_{t-1}; c_t])``, and a maxout layer
+    reads ``[s_t; E y_{t-1}; c_t]``: ``t_j = max(u_{2j-1}, u_{2j})`` with
+    ``u = W_o [s_t; E y_{t-1}; c_t]``, then ``softmax(W_y t)``.
 
-    Without attention the output is ``softmax(W_hy h_t)``, the plain
-    encoder-decoder of Sutskever et al. (2014). A unidirectional encoder
-    hands its final state to the decoder; a bidirectional one reads the
-    source both ways, its states ``h_s = [->h_s; <-h_s]`` are attended to,
-    and the decoder starts from ``s_0 = tanh(W_s <-h_1)``, the backward
-    layer's state after reading the whole source (Bahdanau et al.), one per
-    layer.
+    Without attention the output is ``softmax(W_hy h_t)`` (Sutskever et
+    al., 2014).
+
+    Parameters
+    ----------
+    vocab_size : int
+        Output token ids.
+    embedding_dim : int
+        Width of the token embeddings.
+    hidden_size : int
+        Width of the recurrent state.
+    memory_width : int
+        Width of the memory vectors.
+    num_layers : int
+        Stacked recurrent layers.
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell.
+    attention : {"dot", "general", "concat", "location"} or None
+        The score (see :class:`AlignmentScore`); None for no attention.
+    dropout : float
+        Dropout on embeddings, between layers and before the output layer.
+    decoder : {"luong", "bahdanau"}, default="luong"
+        The attention decoder.
+    residual : bool, default=False
+        Residual connections between stacked layers.
+    memory_len : int, default=None
+        Memory positions (needed by ``attention="location"``).
+    """
+
+    def __init__(
+        self,
+        vocab_size,
+        embedding_dim,
+        hidden_size,
+        memory_width,
+        num_layers,
+        cell,
+        attention,
+        dropout,
+        decoder="luong",
+        residual=False,
+        memory_len=None,
+    ):
+        super().__init__()
+        if decoder == "bahdanau" and attention is None:
+            raise ValueError("Bahdanau's decoder needs an attention score; got None.")
+        self.bahdanau = decoder == "bahdanau"
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        feed = 0
+        if attention is not None:
+            feed = memory_width if self.bahdanau else hidden_size
+        self.recurrent = stacked_recurrent(
+            cell,
+            embedding_dim + feed,
+            hidden_size,
+            num_layers,
+            dropout,
+            False,
+            residual,
+        )
+        self.alignment = self.combine = self.deep_output = None
+        if attention is not None:
+            self.alignment = AlignmentScore(
+                attention, hidden_size, memory_width, source_len=memory_len
+            )
+            if self.bahdanau:  # W_o, a maxout over pairs
+                self.deep_output = nn.Linear(
+                    hidden_size + embedding_dim + memory_width, 2 * hidden_size
+                )
+            else:  # W_c
+                self.combine = nn.Linear(
+                    memory_width + hidden_size, hidden_size, bias=False
+                )
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(hidden_size, vocab_size)
+
+    def start(self, hidden):
+        """The state before the first step, from the recurrent state
+        ``hidden`` (``(L, B, H)``, or ``(h, c)`` for an LSTM)."""
+        feed = None
+        if self.combine is not None:  # Luong's input feeding starts at zero
+            h = hidden[0] if isinstance(hidden, tuple) else hidden
+            feed = h.new_zeros(h.shape[1], self.combine.out_features)
+        return hidden, feed
+
+    def step(self, previous, state, memory):
+        """One step from the previous tokens ``(B,)``: the logits ``(B, V)``,
+        the next state and the attention weights ``(B, S)`` (None without
+        attention)."""
+        hidden, feed = state
+        embedded = self.dropout(self.embedding(previous))
+        if self.bahdanau:
+            query = _top_state(hidden)  # s_{t-1}
+            _, weights, context = self.alignment(query, memory.states, memory.mask)
+            inputs = torch.cat([embedded, context], dim=1)
+            outputs, hidden = self.recurrent(inputs[:, None, :], hidden)
+            u = self.deep_output(torch.cat([outputs[:, 0], embedded, context], dim=1))
+            t = u.reshape(len(u), -1, 2).amax(dim=-1)
+            return self.output(self.dropout(t)), (hidden, None), weights
+        inputs = embedded if feed is None else torch.cat([embedded, feed], dim=1)
+        outputs, hidden = self.recurrent(inputs[:, None, :], hidden)
+        h = outputs[:, 0]
+        weights = None
+        if self.alignment is not None:
+            _, weights, context = self.alignment(h, memory.states, memory.mask)
+            h = torch.tanh(self.combine(torch.cat([context, h], dim=1)))
+        return (
+            self.output(self.dropout(h)),
+            (hidden, h if feed is not None else None),
+            weights,
+        )
+
+    @staticmethod
+    def reorder(state, rows):
+        """The state of the rows ``rows`` (beam search keeps the best)."""
+        hidden, feed = state
+        if isinstance(hidden, tuple):  # LSTM: (h, c)
+            hidden = tuple(h[:, rows] for h in hidden)
+        else:
+            hidden = hidden[:, rows]
+        return hidden, None if feed is None else feed[rows]
+
+    def teacher_forced(self, target, memory, state, teacher_forcing_ratio=1.0):
+        """Logits ``(B, T - 1, V)`` of every next token of ``target`` ``(B,
+        T)`` (``<BOS> w_1 .. <EOS>``, 0-padded), each step reading the true
+        previous token (or, in training with ``teacher_forcing_ratio < 1``,
+        sometimes its own prediction: scheduled sampling)."""
+        n_steps = int((target != 0).sum(1).max()) - 1
+        previous = target[:, 0]
+        logits = []
+        for t in range(n_steps):
+            step_logits, state, _ = self.step(previous, state, memory)
+            logits.append(step_logits)
+            previous = target[:, t + 1]
+            if self.training and teacher_forcing_ratio < 1:
+                own = step_logits.argmax(dim=1)
+                truth = torch.rand(len(own), device=own.device)
+                previous = torch.where(truth < teacher_forcing_ratio, previous, own)
+        logits = torch.stack(logits, dim=1)
+        missing = target.shape[1] - 1 - n_steps  # steps where every row is padding
+        return nn.functional.pad(logits, (0, 0, 0, missing))
+
+    def freezable_blocks(self, prefix=""):
+        """``(name, module)`` of the layers in order, input side first."""
+        named = [
+            ("embedding", self.embedding),
+            ("recurrent", self.recurrent),
+            ("alignment", self.alignment),
+            ("combine", self.combine),
+            ("deep_output", self.deep_output),
+            ("output", self.output),
+        ]
+        return [(prefix + name, block) for name, block in named if block is not None]
+
+
+def _top_state(hidden):
+    """The last layer's ``h`` (an LSTM's state is ``(h, c)``)."""
+    return (hidden[0] if isinstance(hidden, tuple) else hidden)[-1]
+
+
+class RecurrentSeq2Seq(nn.Module):
+    """An RNN encoder and a :class:`RecurrentDecoder`, with or without
+    attention.
+
+    A unidirectional encoder hands its final state to the decoder; a
+    bidirectional one reads the source both ways, its states ``h_s =
+    [->h_s; <-h_s]`` are attended to, and the decoder starts from ``s_0 =
+    tanh(W_s <-h_1)``, the backward layer's state after reading the whole
+    source (Bahdanau et al.), one per layer.
 
     Parameters
     ----------
@@ -94,7 +258,7 @@ class RecurrentSeq2Seq(nn.Module):
         token rather than the model's own prediction (scheduled sampling,
         per sequence and step).
     decoder : {"luong", "bahdanau"}, default="luong"
-        The attention decoder.
+        The attention decoder (see :class:`RecurrentDecoder`).
     bidirectional : bool, default=False
         A bidirectional encoder.
     residual : bool, default=False
@@ -119,15 +283,9 @@ class RecurrentSeq2Seq(nn.Module):
         residual=False,
     ):
         super().__init__()
-        if decoder == "bahdanau" and attention is None:
-            raise ValueError("Bahdanau's decoder needs an attention score; got None.")
         self.source_len = source_len
-        self.cell = cell
         self.teacher_forcing_ratio = teacher_forcing_ratio
-        self.bahdanau = decoder == "bahdanau"
-        self.bidirectional = bidirectional
         self.source_embedding = nn.Embedding(source_vocab, embedding_dim, padding_idx=0)
-        self.target_embedding = nn.Embedding(target_vocab, embedding_dim, padding_idx=0)
         self.encoder = stacked_recurrent(
             cell,
             embedding_dim,
@@ -144,33 +302,20 @@ class RecurrentSeq2Seq(nn.Module):
                 nn.Linear(hidden_size, hidden_size)
                 for _ in range(2 if cell == "lstm" else 1)
             )
-        feed = 0
-        if attention is not None:
-            feed = memory_width if self.bahdanau else hidden_size
-        self.decoder = stacked_recurrent(
-            cell,
-            embedding_dim + feed,
+        self.decoder = RecurrentDecoder(
+            target_vocab,
+            embedding_dim,
             hidden_size,
+            memory_width,
             num_layers,
+            cell,
+            attention,
             dropout,
-            False,
-            residual,
+            decoder=decoder,
+            residual=residual,
+            memory_len=source_len,
         )
-        self.alignment = self.combine = self.deep_output = None
-        if attention is not None:
-            self.alignment = AlignmentScore(
-                attention, hidden_size, memory_width, source_len=source_len
-            )
-            if self.bahdanau:  # W_o, a maxout over pairs
-                self.deep_output = nn.Linear(
-                    hidden_size + embedding_dim + memory_width, 2 * hidden_size
-                )
-            else:  # W_c
-                self.combine = nn.Linear(
-                    memory_width + hidden_size, hidden_size, bias=False
-                )
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(hidden_size, target_vocab)
 
     def encode(self, source):
         """The encoder states and the decoder's first state."""
@@ -194,70 +339,22 @@ class RecurrentSeq2Seq(nn.Module):
                 for linear, part in zip(self.bridge, parts)
             )
             final = bridged if isinstance(final, tuple) else bridged[0]
-        feed = None
-        if self.alignment is not None and not self.bahdanau:
-            feed = states.new_zeros(len(source), self.combine.out_features)
-        return memory, (final, feed)
-
-    def _top_state(self, hidden):
-        """The last layer's ``h`` (an LSTM's state is ``(h, c)``)."""
-        return (hidden[0] if isinstance(hidden, tuple) else hidden)[-1]
+        return memory, self.decoder.start(final)
 
     def step(self, previous, state, memory):
-        """One decoder step from the previous tokens ``(B,)``: the logits
-        ``(B, V)``, the next state and the attention weights ``(B, S)``
-        (None without attention)."""
-        hidden, feed = state
-        embedded = self.dropout(self.target_embedding(previous))
-        if self.bahdanau:
-            query = self._top_state(hidden)  # s_{t-1}
-            _, weights, context = self.alignment(query, memory.states, memory.mask)
-            inputs = torch.cat([embedded, context], dim=1)
-            outputs, hidden = self.decoder(inputs[:, None, :], hidden)
-            u = self.deep_output(torch.cat([outputs[:, 0], embedded, context], dim=1))
-            t = u.reshape(len(u), -1, 2).amax(dim=-1)
-            return self.output(self.dropout(t)), (hidden, None), weights
-        inputs = embedded if feed is None else torch.cat([embedded, feed], dim=1)
-        outputs, hidden = self.decoder(inputs[:, None, :], hidden)
-        h = outputs[:, 0]
-        weights = None
-        if self.alignment is not None:
-            _, weights, context = self.alignment(h, memory.states, memory.mask)
-            h = torch.tanh(self.combine(torch.cat([context, h], dim=1)))
-        return (
-            self.output(self.dropout(h)),
-            (hidden, h if feed is not None else None),
-            weights,
-        )
+        """One decoder step (see :meth:`RecurrentDecoder.step`)."""
+        return self.decoder.step(previous, state, memory)
 
     def reorder(self, state, rows):
         """The state of the rows ``rows`` (beam search keeps the best)."""
-        hidden, feed = state
-        if isinstance(hidden, tuple):  # LSTM: (h, c)
-            hidden = tuple(h[:, rows] for h in hidden)
-        else:
-            hidden = hidden[:, rows]
-        return hidden, None if feed is None else feed[rows]
+        return self.decoder.reorder(state, rows)
 
     def forward(self, x):  # (B, S + T) -> (B, T - 1, V)
         source, target = _split_input(x, self.source_len)
         memory, state = self.encode(source)
-        n_steps = int((target != 0).sum(1).max()) - 1
-        previous = target[:, 0]
-        logits = []
-        for t in range(n_steps):
-            step_logits, state, _ = self.step(previous, state, memory)
-            logits.append(step_logits)
-            previous = target[:, t + 1]
-            if self.training and self.teacher_forcing_ratio < 1:
-                own = step_logits.argmax(dim=1)
-                truth = torch.rand(len(own), device=own.device)
-                previous = torch.where(
-                    truth < self.teacher_forcing_ratio, previous, own
-                )
-        logits = torch.stack(logits, dim=1)
-        missing = target.shape[1] - 1 - n_steps  # steps where every row is padding
-        return nn.functional.pad(logits, (0, 0, 0, missing))
+        return self.decoder.teacher_forced(
+            target, memory, state, self.teacher_forcing_ratio
+        )
 
     def freezable_blocks(self):
         """``(name, module)`` of the layers in order, input side first."""
@@ -265,14 +362,10 @@ class RecurrentSeq2Seq(nn.Module):
             ("source_embedding", self.source_embedding),
             ("encoder", self.encoder),
             ("bridge", self.bridge),
-            ("target_embedding", self.target_embedding),
-            ("decoder", self.decoder),
-            ("alignment", self.alignment),
-            ("combine", self.combine),
-            ("deep_output", self.deep_output),
-            ("output", self.output),
         ]
-        return [(name, block) for name, block in named if block is not None]
+        return [(n, b) for n, b in named if b is not None] + (
+            self.decoder.freezable_blocks("decoder.")
+        )
 
 
 class TransformerSeq2Seq(nn.Module):
