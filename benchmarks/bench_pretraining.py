@@ -43,7 +43,8 @@ def _pretrain(texts, epochs):
 def _contenders(mlm, n_labelled, seed):
     epochs = EPOCHS.get(n_labelled, 10)
     transformer = dict(
-        num_layers=LAYERS, token_input=True, pooling="mean", batch_size=32,
+        num_layers=LAYERS, token_input=True, pooling="mean",
+        batch_size=32 if n_labelled <= 1000 else 64,
         max_epochs=epochs, learning_rate=1e-3, random_state=seed,
     )  # fmt: skip
     return [
@@ -84,7 +85,7 @@ def run(quick=False):
     )
     sizes = [300] if quick else [300, 1000, 12000]
     seeds = [0] if quick else [0, 1, 2]
-    pretrain_epochs = 1 if quick else 12
+    pretrain_epochs = 1 if quick else 8
     mlm, seconds = _pretrain(pool, pretrain_epochs)
     pll = mlm.score(test_text[:500])
     print(

@@ -25,7 +25,7 @@ from ._language_model import (
     _BaseLanguageModel,
     transformer_activation_bytes,
 )
-from ._nets import Net
+from ._nets import Net, float64_call
 from ._training_params import (
     ENGINE_ATTRIBUTES_DOC,
     TRAINING_MARKER,
@@ -92,7 +92,7 @@ class MaskedLMNet(Net):
     :func:`mask_tokens` (dynamic masking, as RoBERTa does; BERT masked a
     static copy of the data ten times), seeded by ``shuffle_seed``. The
     output layer runs at the chosen positions only (the loss needs no
-    other), which on a vocabulary of thousands is most of the work saved."""
+    other), which on a vocabulary of thousands saves most of the work."""
 
     def __init__(self, *args, mask_id=None, probability=0.15, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +112,7 @@ class MaskedLMNet(Net):
         )
         chosen = targets > 0
         device = self._input_device()
-        logits = self.module_.masked_logits(inputs.to(device), chosen.to(device))
+        logits = self.module_(inputs.to(device), chosen.to(device))
         y_true = (targets[chosen][None], None)
         return self.get_loss(logits[None], y_true, training=training), logits[None]
 
@@ -424,12 +424,15 @@ class TransformerMaskedLM(_BaseLanguageModel):
         real = (ids != _PAD) & (ids != _CLS) & (ids != _SEP)
         rows, positions = np.nonzero(real)
         picked = np.zeros(ids.shape)
-        for start in range(0, len(rows), 2048):
-            r = rows[start : start + 2048]
-            p = positions[start : start + 2048]
-            masked = ids[r].copy()
+        for start in range(0, len(rows), 8192):
+            r, p = rows[start : start + 8192], positions[start : start + 8192]
+            masked = ids[r]  # one copy per real token, that token masked
             masked[np.arange(len(r)), p] = self.mask_id_
-            logits = torch.from_numpy(self._forward(masked))[np.arange(len(r)), p]
+            chosen = np.zeros(masked.shape, dtype=bool)
+            chosen[np.arange(len(r)), p] = True
+            logits = float64_call(
+                self.net_.module_, torch.from_numpy(masked), torch.from_numpy(chosen)
+            )
             log_p = torch.log_softmax(logits, dim=-1).numpy()
             picked[r, p] = log_p[np.arange(len(r)), ids[r, p]]
         return picked, real

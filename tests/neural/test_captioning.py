@@ -45,7 +45,7 @@ def test_attention_maps_look_at_the_digit_being_named(captioner, strips):
     maps, tokens = captioner.attention_maps(X_test[:40], return_tokens=True)
     assert maps.shape == (40, 4, 2, 6) and captioner.grid_ == (2, 6)  # 3 words, <EOS>
     for row, words in zip(maps, tokens):
-        for step, word in enumerate(words):
+        for step in range(len(words)):
             np.testing.assert_allclose(row[step].sum(), 1.0)
         assert np.all(row[len(words) :] == 0)
     # word k of a correct caption attends most to the columns of digit k

@@ -212,15 +212,15 @@ class MaskedLanguageNetwork(TransformerEncoderNetwork):
             nn.Linear(d_model, d_model), nn.GELU(), nn.LayerNorm(d_model)
         )
 
-    def forward(self, x):  # (B, T) ids -> (B, T, V)
+    def forward(self, x, chosen=None):
+        """Logits ``(B, T, V)`` at every position of the ids ``x`` ``(B,
+        T)``; with ``chosen`` ``(B, T)``, only those ``(M, V)`` of the
+        ``M`` positions where it is True, in row-major order (training and
+        scoring need no others, and the output layer is most of the work)."""
         hidden, _ = self.encode(x)
+        if chosen is not None:
+            hidden = hidden[chosen]
         return self.output(self.transform(hidden))
-
-    def masked_logits(self, x, chosen):
-        """The logits ``(M, V)`` of the ``M`` positions where ``chosen``
-        ``(B, T)`` is True, in row-major order (training needs no others)."""
-        hidden, _ = self.encode(x)
-        return self.output(self.transform(hidden[chosen]))
 
     def freezable_blocks(self):
         """``(name, module)`` of the layers in order, input side first."""
