@@ -68,7 +68,7 @@ class ImageCaptioner(
         Stacked recurrent layers in the decoder.
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         The decoder's cell.
-    attention : {"concat", "general", "dot", "location"} or None, \\
+    attention : {"concat", "general", "dot", "location"} or None, \
 default="concat"
         The score of a feature-map cell (Xu et al.: ``"concat"``); None for
         no attention.
@@ -148,8 +148,8 @@ default="concat"
     >>> captioner = captioner.fit(X_train, y_train)
     >>> len(captioner.predict(X_test[:1])[0].split()) >= 1
     True
-    >>> captioner.attention_maps(X_test[:1]).shape  # (images, steps, h, w)
-    (1, 2, 2, 4)
+    >>> captioner.attention_maps(X_test[:1]).shape  # 2 words and <EOS>, 2 x 4
+    (1, 3, 2, 4)
     """
     )
 
@@ -361,7 +361,7 @@ default="concat"
 
         Parameters
         ----------
-        X : array-like of shape (n_images, C, H, W), (n_images, H, W) or \\
+        X : array-like of shape (n_images, C, H, W), (n_images, H, W) or \
 (n_images, n_features)
             Images (flat rows with ``image_shape``).
         y : iterable of str

@@ -334,7 +334,7 @@ class VisionTransformerRegressor(NeuralRegressorMixin, _BaseVisionTransformer):
     --------
     >>> import numpy as np
     >>> from ml2learn.neural import VisionTransformerRegressor
-    >>> X = np.random.RandomState(0).rand(200, 36)
+    >>> X = np.random.RandomState(0).rand(300, 36)
     >>> y = X.reshape(-1, 6, 6)[:, :3].mean(axis=(1, 2))  # the top half
     >>> reg = VisionTransformerRegressor(3, 16, 2, num_layers=1,
     ...                                  image_shape=(6, 6), max_epochs=60,

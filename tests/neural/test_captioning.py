@@ -11,6 +11,8 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from ml2learn.datasets import make_digit_captions
 from ml2learn.neural import CNNClassifier, ImageCaptioner
@@ -141,8 +143,11 @@ def test_conformance(captioner, strips):
     second = again.fit(X_train[:100], y_train[:100]).predict(X_test[:20])
     np.testing.assert_array_equal(first, second)  # fitting twice: the same
     np.testing.assert_array_equal(X_train[:100], before)  # input untouched
-    search = GridSearchCV(
-        ImageCaptioner(max_epochs=2, **SMALL), {"cell": ["lstm", "gru"]}, cv=2, n_jobs=2
-    ).fit(X_train[:200], y_train[:200])
+    pipe = make_pipeline(
+        FunctionTransformer(np.clip, kw_args={"a_min": 0.0, "a_max": 1.0}),
+        ImageCaptioner(max_epochs=2, **SMALL),
+    )
+    grid = {"imagecaptioner__cell": ["lstm", "gru"]}
+    search = GridSearchCV(pipe, grid, cv=2, n_jobs=2).fit(X_train[:200], y_train[:200])
     assert 0 <= search.best_score_ <= 1
     assert search.predict(X_test[:3]).shape == (3,)
