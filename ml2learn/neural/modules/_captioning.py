@@ -3,8 +3,8 @@ image into a grid of feature vectors, and a recurrent decoder writes the
 caption word by word, attending over the grid at every step.
 
 Inputs arrive flat, ``(B, C * H * W + T)``: the pixels, then the caption's
-ids ``<BOS> w_1 .. w_n <EOS>`` (0-padded); the output is the logits ``(B,
-T - 1, V)`` of every next word, teacher-forced. Decoding uses the
+ids ``<BOS> w_1 .. w_n <EOS>`` (0-padded); the output is the logits
+``(B, T - 1, V)`` of every next word, teacher-forced. Decoding uses the
 translators' interface: ``encode(pixels) -> (memory, state)``, ``step`` and
 ``reorder``.
 """

@@ -213,10 +213,12 @@ class MaskedLanguageNetwork(TransformerEncoderNetwork):
         )
 
     def forward(self, x, chosen=None):
-        """Logits ``(B, T, V)`` at every position of the ids ``x`` ``(B,
-        T)``; with ``chosen`` ``(B, T)``, only those ``(M, V)`` of the
-        ``M`` positions where it is True, in row-major order (training and
-        scoring need no others, and the output layer is most of the work)."""
+        """The logits at every position, or at the chosen ones only.
+
+        For ids ``x`` ``(B, T)`` the logits are ``(B, T, V)``; with
+        ``chosen`` ``(B, T)``, only the ``(M, V)`` of the ``M`` positions
+        where it is True, in row-major order (training and scoring need no
+        others, and the output layer is most of the work)."""
         hidden, _ = self.encode(x)
         if chosen is not None:
             hidden = hidden[chosen]

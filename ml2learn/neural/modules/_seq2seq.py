@@ -187,10 +187,12 @@ class RecurrentDecoder(nn.Module):
         return hidden, None if feed is None else feed[rows]
 
     def teacher_forced(self, target, memory, state, teacher_forcing_ratio=1.0):
-        """Logits ``(B, T - 1, V)`` of every next token of ``target`` ``(B,
-        T)`` (``<BOS> w_1 .. <EOS>``, 0-padded), each step reading the true
-        previous token (or, in training with ``teacher_forcing_ratio < 1``,
-        sometimes its own prediction: scheduled sampling)."""
+        """The logits of every next token of ``target``, teacher-forced.
+
+        ``target`` ``(B, T)`` holds ``<BOS> w_1 .. <EOS>``, 0-padded; the
+        logits are ``(B, T - 1, V)``. Each step reads the true previous
+        token (or, in training with ``teacher_forcing_ratio < 1``, sometimes
+        its own prediction: scheduled sampling)."""
         n_steps = int((target != 0).sum(1).max()) - 1
         previous = target[:, 0]
         logits = []

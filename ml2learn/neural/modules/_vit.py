@@ -74,12 +74,14 @@ def attention_rollout(maps):
 
 
 class PatchEmbedding(nn.Module):
-    """Images to tokens: every ``P x P`` patch of ``C`` channels, flattened,
-    mapped to ``d_model`` by one linear map ``E`` (computed as a convolution
-    of kernel and stride ``P``, the same map), a learned ``[CLS]`` token put
-    first, and learned positions added, ``z_0 = [x_cls; x_1 E; ...; x_N E] +
-    E_pos``. Inputs whose sides are not multiples of ``P`` are zero-padded
-    at the bottom and right.
+    """Images to tokens: patches, linearly embedded, ``[CLS]`` and positions.
+
+    Every ``P x P`` patch of ``C`` channels, flattened, is mapped to
+    ``d_model`` by one linear map ``E`` (computed as a convolution of kernel
+    and stride ``P``, the same map), a learned ``[CLS]`` token is put first
+    and learned positions are added,
+    ``z_0 = [x_cls; x_1 E; ...; x_N E] + E_pos``. Inputs whose sides are not
+    multiples of ``P`` are zero-padded at the bottom and right.
 
     Parameters
     ----------
