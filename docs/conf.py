@@ -34,3 +34,7 @@ autodoc_default_options["exclude-members"] = (
     "get_metadata_routing"
 )
 suppress_warnings = ["ref.ref", "ref.term"]
+# the doctest builder runs the user guide's ``.. doctest::`` blocks; the
+# docstrings' examples run in tests/test_docs.py::test_docstring_examples_run,
+# so the API pages' ``>>>`` blocks are not run a second time here
+doctest_test_doctest_blocks = ""

@@ -5,13 +5,12 @@ Every function takes a fitted :class:`~ml2learn.neural.CNNClassifier` or
 accepts, and returns numpy arrays; ``plot_heatmaps`` draws them.
 """
 
-import copy
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+
+from ._network import _forward_with, _inputs, _layer, _module
 
 __all__ = [
     "activation_maps",
@@ -22,45 +21,6 @@ __all__ = [
     "plot_heatmaps",
     "saliency_map",
 ]
-
-
-def _module(estimator):
-    check_is_fitted(estimator, "net_")
-    if not hasattr(estimator, "input_shape_"):
-        raise TypeError(
-            f"{type(estimator).__name__} is not a CNN estimator; the inspection "
-            "tools need CNNClassifier or CNNRegressor."
-        )
-    # a CPU copy: maps and gradients come back as numpy arrays whatever
-    # device the network was trained on, and the estimator is left alone
-    return copy.deepcopy(estimator.net_.module_).cpu().eval()
-
-
-def _inputs(estimator, X):
-    images = estimator._validate_X(X, reset=False)
-    return torch.from_numpy(np.array(images, dtype=np.float32))
-
-
-def _layer(module, layer):
-    names = dict(module.named_modules())
-    name = "features" if layer is None else layer
-    if name not in names:
-        convs = [n for n, m in names.items() if n.startswith("features")]
-        raise ValueError(f"layer {layer!r} does not exist; choose among {convs}.")
-    return names[name]
-
-
-def _forward_with(module, inputs, layer):
-    """Run the network; return its outputs and ``layer``'s output."""
-    captured = {}
-    handle = _layer(module, layer).register_forward_hook(
-        lambda mod, args, out: captured.__setitem__("maps", out)
-    )
-    try:
-        outputs = module(inputs)
-    finally:
-        handle.remove()
-    return outputs, captured["maps"]
 
 
 def _targets(estimator, outputs, target):
@@ -264,12 +224,19 @@ def activation_maximization(
     l2=1e-3,
     blur_every=4,
     blur_sigma=0.5,
+    norm_clip_percentile=None,
+    contribution_clip_percentile=None,
     random_state=None,
 ):
     """Synthesise an input that maximises one unit, by gradient ascent.
 
-    ``X* = argmax_X Phi_i(X) - lambda ||X||^2``, with the input blurred every
-    few steps (Yosinski et al., 2015), as in the notes.
+    ``X* = argmax_X Phi_i(X) - lambda ||X||^2``, with Yosinski et al.'s
+    (2015) regularisers applied between steps, as in the notes: a Gaussian
+    blur every few steps, and, at every step, zeroing the pixels of small
+    norm ``||x_ij||`` (over channels) and those of small contribution
+    ``|sum_c x_cij dPhi_i/dx_cij|``, the first-order change of the
+    activation if the pixel were set to zero (the notes' "clip pixels with
+    small values / small gradients").
 
     Parameters
     ----------
@@ -290,6 +257,12 @@ def activation_maximization(
         Blur the input every this many steps (0 never).
     blur_sigma : float, default=0.5
         Standard deviation of the Gaussian blur, in pixels.
+    norm_clip_percentile : float in [0, 100), default=None
+        Zero the pixels whose norm is below this percentile (``None``
+        never).
+    contribution_clip_percentile : float in [0, 100), default=None
+        Zero the pixels whose contribution is below this percentile
+        (``None`` never).
     random_state : int, RandomState instance or None, default=None
         Seeds the starting noise.
 
@@ -298,6 +271,12 @@ def activation_maximization(
     X : ndarray of shape `input_shape_`
         The synthesised input.
     """
+    for name, value in [
+        ("norm_clip_percentile", norm_clip_percentile),
+        ("contribution_clip_percentile", contribution_clip_percentile),
+    ]:
+        if value is not None and not 0 <= value < 100:
+            raise ValueError(f"{name} must be a percentile in [0, 100); got {value}.")
     module = _module(estimator)
     rng = check_random_state(random_state)
     start = 0.01 * rng.standard_normal((1, *estimator.input_shape_))
@@ -309,52 +288,109 @@ def activation_maximization(
             activation = module(x)[0, unit]
         else:
             activation = _forward_with(module, x, layer)[1][0, unit].mean()
+        (gradient,) = torch.autograd.grad(activation, x, retain_graph=True)
         (-(activation - l2 * (x**2).sum())).backward()
         optimizer.step()
-        if blur_every and (step + 1) % blur_every == 0:
-            with torch.no_grad():
+        with torch.no_grad():
+            if blur_every and (step + 1) % blur_every == 0:
                 x.copy_(_blur(x, blur_sigma))
+            if norm_clip_percentile is not None:
+                _zero_below(x, x.norm(dim=1, keepdim=True), norm_clip_percentile)
+            if contribution_clip_percentile is not None:
+                contribution = (x * gradient).sum(dim=1, keepdim=True).abs()
+                _zero_below(x, contribution, contribution_clip_percentile)
     return x.detach().numpy()[0]
 
 
-def plot_heatmaps(images, heatmaps, titles=None, alpha=0.5, cmap="jet"):
-    """Draw heat maps over their images, one panel per sample.
+def _zero_below(x, score, percentile):
+    """Zero the pixels of ``x`` whose ``score`` (one per pixel) is below the
+    percentile, in place."""
+    threshold = np.percentile(score.numpy(), percentile)
+    x.mul_(score >= threshold)
 
-    Parameters
-    ----------
-    images : array-like of shape (n, H, W) or (n, C, H, W)
-        The inputs (the first channel is shown for several channels).
-    heatmaps : array-like of shape (n, H, W)
-        Maps the size of the images (``upsample=True``).
-    titles : list of str, default=None
-        One title per panel.
-    alpha : float, default=0.5
-        Opacity of the heat map.
-    cmap : str, default="jet"
-        Colour map of the heat map.
 
-    Returns
-    -------
-    figure : matplotlib Figure
-        The figure.
-    """
+def _pyplot(caller):
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise ImportError(
-            "plot_heatmaps needs matplotlib: pip install 'ml2learn[plot]'."
+            f"{caller} needs matplotlib: pip install 'ml2learn[plot]'."
         ) from exc
-    images = np.asarray(images)
-    if images.ndim == 4:
-        images = images[:, 0]
-    heatmaps = np.asarray(heatmaps)
+    return plt
+
+
+def _displayable(images):
+    """``(n, H, W)`` grey or ``(n, H, W, 3)`` RGB in [0, 1] for ``imshow``, from
+    ``(n, H, W)`` or ``(n, C, H, W)`` (three channels as RGB, others by their
+    first channel)."""
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 3:
+        return images
+    if images.shape[1] == 3:
+        return np.clip(np.moveaxis(images, 1, -1), 0, 1)
+    return images[:, 0]
+
+
+def plot_heatmaps(
+    images, heatmaps, titles=None, alpha=0.7, cmap="inferno", axes=None, colorbar=True
+):
+    """Draw heat maps over their images, one panel per sample.
+
+    The image is drawn in grey and the heat map over it with a perceptually
+    uniform colour map whose opacity grows with the value (zero, or the
+    lowest value of signed maps, is transparent), so the image stays
+    visible where the map is low; one colour scale is shared by the panels
+    and shown by a colour bar.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, H, W) or (n, C, H, W)
+        The inputs (three channels are shown as RGB, other counts by their
+        first channel).
+    heatmaps : array-like of shape (n, H, W)
+        Maps the size of the images (``upsample=True``).
+    titles : list of str, default=None
+        One title per panel.
+    alpha : float, default=0.7
+        Opacity of the heat map at its largest value.
+    cmap : str, default="inferno"
+        Colour map of the heat map.
+    axes : array of matplotlib Axes, default=None
+        At least ``n`` axes to draw on; ``None`` makes a new figure.
+    colorbar : bool, default=True
+        Draw the shared colour bar.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes
+        The axes drawn on, one per sample.
+    """
+    plt = _pyplot("plot_heatmaps")
+    from matplotlib.colors import Normalize
+
+    images = _displayable(images)
+    heatmaps = np.asarray(heatmaps, dtype=float)
+    if heatmaps.shape[:3] != images.shape[:3]:
+        raise ValueError(
+            f"heatmaps of shape {heatmaps.shape} do not match images of spatial "
+            f"shape {images.shape[:3]}; compute them with upsample=True."
+        )
     n = len(images)
-    figure, axes = plt.subplots(1, n, figsize=(2 * n, 2.2), squeeze=False)
-    for i, ax in enumerate(axes[0]):
-        ax.imshow(images[i], cmap="gray")
-        ax.imshow(heatmaps[i], cmap=cmap, alpha=alpha)
+    if axes is None:
+        _, axes = plt.subplots(
+            1, n, figsize=(2 * n + 0.6 * colorbar, 2.2), squeeze=False
+        )
+    axes = np.ravel(axes)[:n]
+    low, high = min(heatmaps.min(), 0.0), heatmaps.max()
+    norm = Normalize(low, high if high > low else low + 1)
+    for i, ax in enumerate(axes):
+        ax.imshow(images[i], cmap="gray" if images[i].ndim == 2 else None)
+        opacity = alpha * np.clip(norm(heatmaps[i]), 0, 1)
+        ax.imshow(heatmaps[i], cmap=cmap, norm=norm, alpha=opacity)
         ax.axis("off")
         if titles is not None:
             ax.set_title(titles[i], fontsize=8)
-    figure.tight_layout()
-    return figure
+    if colorbar:
+        mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+        axes[0].figure.colorbar(mappable, ax=list(axes), shrink=0.8)
+    return axes

@@ -97,8 +97,18 @@ def test_plot_heatmaps(cnn):
     pytest.importorskip("matplotlib")
     import matplotlib.pyplot as plt
 
-    figure = plot_heatmaps(
-        X[:3].reshape(-1, 8, 8), grad_cam(cnn, X[:3]), titles=["a", "b", "c"]
-    )
-    assert len(figure.axes) == 3
-    plt.close(figure)
+    maps = grad_cam(cnn, X[:3])
+    axes = plot_heatmaps(X[:3].reshape(-1, 8, 8), maps, titles=["a", "b", "c"])
+    assert len(axes) == 3
+    figure = axes[0].figure
+    assert len(figure.axes) == 4  # three panels and the shared colour bar
+    image, heat = axes[0].images
+    assert image.get_cmap().name == "gray"
+    assert heat.get_cmap().name == "inferno"
+    # the image shows through: zero heat is transparent, the largest is not opaque
+    np.testing.assert_allclose(heat.norm.vmin, 0)  # Grad-CAM is non-negative
+    np.testing.assert_allclose(heat.norm.vmax, maps.max())
+    np.testing.assert_allclose(heat.get_alpha(), 0.7 * maps[0] / maps.max(), rtol=1e-6)
+    with pytest.raises(ValueError, match="upsample=True"):
+        plot_heatmaps(X[:3].reshape(-1, 8, 8), maps[:, :4, :4])
+    plt.close("all")

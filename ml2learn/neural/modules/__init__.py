@@ -14,7 +14,14 @@ from ._attention import (
     sinusoidal_positions,
 )
 from ._captioning import ImageCaptionNetwork
-from ._cnn import CNN, ConvBlock, L2Pool, ResidualBlock, conv_output_size
+from ._cnn import (
+    CNN,
+    ConvBlock,
+    L2Pool,
+    RandomMultiscaleCNN,
+    ResidualBlock,
+    conv_output_size,
+)
 from ._decoding import beam_search_steps, top_k_filter, top_p_filter
 from ._mlp import MLP, DenseBlock, make_activation
 from ._rnn import RecurrentNetwork, RecurrentTagger, ResidualRecurrent
@@ -45,6 +52,7 @@ __all__ = [
     "RecurrentDecoder",
     "RecurrentSeq2Seq",
     "RecurrentTagger",
+    "RandomMultiscaleCNN",
     "ResidualBlock",
     "ResidualRecurrent",
     "TransformerEncoderNetwork",

@@ -5,13 +5,22 @@ followed by pooling; the head is global average pooling and one linear layer
 (what CAM needs), or flatten and dense layers.
 """
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils import check_random_state
 from torch import nn
 
 from ._mlp import DenseBlock, make_activation
 
-__all__ = ["CNN", "ConvBlock", "L2Pool", "ResidualBlock", "conv_output_size"]
+__all__ = [
+    "CNN",
+    "ConvBlock",
+    "L2Pool",
+    "RandomMultiscaleCNN",
+    "ResidualBlock",
+    "conv_output_size",
+]
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -272,3 +281,69 @@ class CNN(nn.Module):
             *((f"dense.{i}", b) for i, b in enumerate(self.dense)),
             ("output", self.output),
         ]
+
+
+class RandomMultiscaleCNN(nn.Module):
+    """One layer of fixed random filters at several scales, rectified.
+
+    Ustyuzhaninov et al. (2017, "What does it take to generate natural
+    textures?") showed that the Gram matrices of a single random layer with
+    filters of many sizes synthesise textures close to those of a trained
+    VGG (Gatys et al., 2015). Each scale is a convolution of
+    ``n_filters`` filters of size ``k`` ("same" padding) and a ReLU, the
+    module named ``"scale{k}"``; ``forward`` returns every scale's maps
+    concatenated along the channels. Weights are drawn from a normal
+    distribution, each filter centred (so it ignores the image's mean
+    brightness) and scaled to unit norm; biases are zero. The weights are
+    fixed: they never require gradients.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of the images.
+    kernel_sizes : sequence of int, default=(3, 5, 7, 11, 15, 23)
+        Filter sizes, one layer each.
+    n_filters : int, default=64
+        Filters per scale.
+    dims : {1, 2}, default=2
+        2 for images, 1 for signals.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights.
+    """
+
+    def __init__(
+        self,
+        in_channels,
+        kernel_sizes=(3, 5, 7, 11, 15, 23),
+        n_filters=64,
+        dims=2,
+        random_state=None,
+    ):
+        super().__init__()
+        rng = check_random_state(random_state)
+        conv = nn.Conv1d if dims == 1 else nn.Conv2d
+        self.kernel_sizes = tuple(kernel_sizes)
+        for k in self.kernel_sizes:
+            layer = conv(in_channels, n_filters, k, padding=k // 2)
+            weight = rng.standard_normal(tuple(layer.weight.shape))
+            weight -= (
+                weight.reshape(n_filters, -1)
+                .mean(axis=1)
+                .reshape(-1, *[1] * (dims + 1))
+            )
+            weight /= np.linalg.norm(weight.reshape(n_filters, -1), axis=1).reshape(
+                -1, *[1] * (dims + 1)
+            )
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(weight))
+                layer.bias.zero_()
+            self.add_module(f"scale{k}", nn.Sequential(layer, nn.ReLU()))
+        self.requires_grad_(False)
+        self.eval()
+
+    def layer_names(self):
+        """The names of the scales' modules, smallest filters first."""
+        return [f"scale{k}" for k in self.kernel_sizes]
+
+    def forward(self, x):  # (B, C, H, W) -> (B, n_scales * n_filters, H, W)
+        return torch.cat([getattr(self, name)(x) for name in self.layer_names()], dim=1)
