@@ -39,23 +39,23 @@ INIT_PARAMS = {
     "GradientBoostingClassifier": dict(n_estimators=10),
     "GradientBoostingRegressor": dict(n_estimators=10),
     "MLPClassifier": dict(
-        hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
+        hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=15, batch_size=16
     ),
     "CNNClassifier": dict(
-        filters=(8,), learning_rate=0.01, max_epochs=30, batch_size=16
+        filters=(8,), learning_rate=0.01, max_epochs=12, batch_size=16
     ),
     "CNNRegressor": dict(
-        filters=(8,), learning_rate=0.01, max_epochs=30, batch_size=16
+        filters=(8,), learning_rate=0.01, max_epochs=15, batch_size=16
     ),
     "MLPRegressor": dict(
-        hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=40, batch_size=16
+        hidden_layer_sizes=(16,), learning_rate=0.01, max_epochs=20, batch_size=16
     ),
-    "RNNClassifier": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "RNNClassifier": dict(hidden_size=16, max_epochs=12, batch_size=16),
     "RNNRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
     "RNNTagger": dict(hidden_size=16, max_epochs=40, batch_size=16),
-    "LSTMClassifier": dict(hidden_size=16, max_epochs=40, batch_size=16),
+    "LSTMClassifier": dict(hidden_size=16, max_epochs=12, batch_size=16),
     "LSTMRegressor": dict(hidden_size=16, max_epochs=40, batch_size=16),
-    "TransformerClassifier": dict(d_model=16, n_heads=2, max_epochs=25, batch_size=32),
+    "TransformerClassifier": dict(d_model=16, n_heads=2, max_epochs=15, batch_size=32),
     "TransformerRegressor": dict(
         d_model=16, n_heads=2, max_epochs=25, batch_size=32, learning_rate=3e-3
     ),
@@ -64,7 +64,7 @@ INIT_PARAMS = {
         d_model=16,
         n_heads=2,
         num_layers=1,
-        max_epochs=25,
+        max_epochs=12,
         batch_size=32,
     ),
     "VisionTransformerRegressor": dict(
@@ -72,7 +72,7 @@ INIT_PARAMS = {
         d_model=16,
         n_heads=2,
         num_layers=1,
-        max_epochs=25,
+        max_epochs=15,
         batch_size=32,
         learning_rate=3e-3,
     ),
@@ -81,10 +81,16 @@ INIT_PARAMS = {
     ),
     "DCGAN": dict(generator_filters=(8, 4), discriminator_filters=(4, 8), max_epochs=3),
     "DANNClassifier": dict(
-        feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
+        feature_layer_sizes=(16,),
+        domain_layer_sizes=(16,),
+        learning_rate=0.01,
+        max_epochs=30,
     ),
     "DANNRegressor": dict(
-        feature_layer_sizes=(16,), domain_layer_sizes=(16,), learning_rate=0.01
+        feature_layer_sizes=(16,),
+        domain_layer_sizes=(16,),
+        learning_rate=0.01,
+        max_epochs=30,
     ),
     "NeuralStyleTransfer": dict(max_iter=1),
 }

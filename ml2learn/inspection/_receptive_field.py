@@ -18,6 +18,7 @@ from sklearn.utils import Bunch
 from torch import nn
 
 from ..neural.modules import L2Pool, ResidualBlock
+from ._cnn_maps import _displayable, _pyplot
 from ._network import _forward_with, _inputs, _layer, _module
 
 __all__ = ["plot_patches", "receptive_field", "top_activating_patches"]
@@ -290,8 +291,6 @@ def plot_patches(patches, n_columns=3, axes=None, cmap="gray"):
     axes : ndarray of matplotlib Axes
         The axes drawn on, one per patch.
     """
-    from ._cnn_maps import _displayable, _pyplot
-
     plt = _pyplot("plot_patches")
     if isinstance(patches, Bunch):
         patches = patches.patches

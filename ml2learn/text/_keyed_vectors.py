@@ -18,7 +18,7 @@ def _truncated(i, n_words):
     )
 
 
-def _read_binary_row(f, size, i, n_words):
+def _read_binary_row(f, size, i, n_words, errors):
     """One word (bytes up to a space, newlines skipped) and its float32s."""
     word = bytearray()
     while (ch := f.read(1)) != b" ":
@@ -29,20 +29,30 @@ def _read_binary_row(f, size, i, n_words):
     values = f.read(4 * size)
     if len(values) < 4 * size:
         raise _truncated(i, n_words)
-    return word.decode(), np.frombuffer(values, dtype=np.float32)
+    return word.decode(errors=errors), np.frombuffer(values, dtype=np.float32)
 
 
-def _read_text_row(f, size, i, n_words):
+def _read_text_row(f, size, i, n_words, errors, first_line=2):
     """One line: a word and ``size`` numbers."""
     line = f.readline()
     if not line:
         raise _truncated(i, n_words)
-    parts = line.decode().rstrip("\n").split(" ")
-    if len(parts) < size + 1:
+    parts = line.decode(errors=errors).rstrip("\n").rstrip(" ").split(" ")
+    if len(parts) != size + 1:
         raise ValueError(
-            f"Line {i + 2} holds {len(parts) - 1} values for vectors of size {size}."
+            f"Line {i + first_line} holds {len(parts) - 1} values for vectors of "
+            f"size {size}."
         )
-    return parts[0], np.array(parts[1 : size + 1], dtype=np.float32)
+    return parts[0], np.array(parts[1:], dtype=np.float32)
+
+
+def _text_shape(path):
+    """``(n_words, size)`` of a text file without a header (GloVe's files)."""
+    with open(path, "rb") as f:
+        first = f.readline()
+        n_words = (1 if first.strip() else 0) + sum(1 for line in f if line.strip())
+    size = len(first.rstrip(b"\n").rstrip(b" ").split(b" ")) - 1
+    return n_words, size
 
 
 class KeyedVectors:
@@ -54,6 +64,9 @@ class KeyedVectors:
         The words, in row order.
     vectors : ndarray of shape (n_words, vector_size)
         Their vectors.
+    dtype : numpy float type, default=np.float32
+        How the vectors are stored: float32, as gensim and the word2vec
+        formats store them, unless asked otherwise.
 
     Examples
     --------
@@ -64,8 +77,8 @@ class KeyedVectors:
     0.7071
     """
 
-    def __init__(self, index_to_key, vectors):
-        vectors = np.asarray(vectors, dtype=np.float64)
+    def __init__(self, index_to_key, vectors, dtype=np.float32):
+        vectors = np.asarray(vectors, dtype=dtype)
         if vectors.ndim != 2 or len(vectors) != len(index_to_key):
             raise ValueError(
                 "vectors must be 2-D with one row per word; got shape "
@@ -296,7 +309,16 @@ class KeyedVectors:
                     f.write(f"{word} {values}\n".encode())
 
     @classmethod
-    def load_word2vec_format(cls, path, binary=False):
+    def load_word2vec_format(
+        cls,
+        path,
+        binary=False,
+        *,
+        limit=None,
+        no_header=False,
+        unicode_errors="strict",
+        dtype=np.float32,
+    ):
         """Read a file in the word2vec text or binary format.
 
         Parameters
@@ -305,6 +327,20 @@ class KeyedVectors:
             The file.
         binary : bool, default=False
             Whether the vectors are float32 bytes.
+        limit : int, default=None
+            Read only the first ``limit`` words (files are usually sorted by
+            frequency); ``None`` reads them all. (gensim reads all words for
+            ``limit=0``; here 0 is refused rather than read as "no limit".)
+        no_header : bool, default=False
+            The text file has no ``n_words size`` first line, as GloVe's
+            files: the words are counted and the size read from the first
+            line (text format only, as gensim).
+        unicode_errors : {"strict", "replace", "ignore"}, default="strict"
+            What to do with bytes that are not UTF-8 in a word (a word cut
+            in the middle of a character by a truncating tool, for example):
+            raise, replace them with U+FFFD, or drop them.
+        dtype : numpy float type, default=np.float32
+            How the vectors are stored.
 
         Returns
         -------
@@ -317,13 +353,39 @@ class KeyedVectors:
             When the file ends before the number of words its header gives
             (a truncated file), as gensim raises.
         ValueError
-            When a text line holds fewer values than the vector size.
+            When a text line holds another number of values than the vector
+            size, or the options are invalid.
         """
+        if limit is not None and (
+            not isinstance(limit, (int, np.integer))
+            or isinstance(limit, bool)
+            or limit < 1
+        ):
+            raise ValueError(
+                f"limit must be None or a positive integer; got {limit!r}."
+            )
+        if unicode_errors not in ("strict", "replace", "ignore"):
+            raise ValueError(
+                "unicode_errors must be 'strict', 'replace' or 'ignore'; got "
+                f"{unicode_errors!r}."
+            )
+        if no_header and binary:
+            raise ValueError("no_header=True reads text files only; give binary=False.")
+        if no_header:
+            n_words, size = _text_shape(path)
         with open(path, "rb") as f:
-            n_words, size = map(int, f.readline().split())
-            words, vectors = [], np.empty((n_words, size), dtype=np.float32)
-            for i in range(n_words):
-                read = _read_binary_row if binary else _read_text_row
-                word, vectors[i] = read(f, size, i, n_words)
+            if not no_header:
+                n_words, size = map(int, f.readline().split())
+            wanted = n_words if limit is None else min(limit, n_words)
+            words, vectors = [], np.empty((wanted, size), dtype=np.float32)
+            for i in range(wanted):
+                if binary:
+                    word, vectors[i] = _read_binary_row(
+                        f, size, i, n_words, unicode_errors
+                    )
+                else:
+                    word, vectors[i] = _read_text_row(
+                        f, size, i, n_words, unicode_errors, 1 if no_header else 2
+                    )
                 words.append(word)
-        return cls(words, vectors)
+        return cls(words, vectors, dtype=dtype)

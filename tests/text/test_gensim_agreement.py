@@ -84,3 +84,68 @@ def test_kjv_relations_read_by_gensim(fitted, tmp_path):
     assert total["section"] == "Total accuracy"
     assert ours.n_questions == len(total["correct"]) + len(total["incorrect"]) > 0
     assert ours.accuracy == pytest.approx(len(total["correct"]) / ours.n_questions)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_limit_reads_the_first_words_as_gensim(fitted, tmp_path, binary):
+    path = tmp_path / "vectors"
+    fitted.wv_.save_word2vec_format(path, binary=binary)
+    for limit in (1, 3, 1000):
+        ours = KeyedVectors.load_word2vec_format(path, binary=binary, limit=limit)
+        theirs = gensim_models.KeyedVectors.load_word2vec_format(
+            str(path), binary=binary, limit=limit
+        )
+        assert ours.index_to_key == list(theirs.index_to_key)
+        np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+    for bad in (0, -1, 2.5):  # gensim reads every word for limit=0
+        with pytest.raises(ValueError, match="limit must be"):
+            KeyedVectors.load_word2vec_format(path, binary=binary, limit=bad)
+
+
+def test_glove_files_without_a_header(fitted, tmp_path):
+    path = tmp_path / "glove.txt"
+    fitted.wv_.save_word2vec_format(path)
+    lines = path.read_text().splitlines()[1:]
+    path.write_text("\n".join(lines) + "\n")
+    ours = KeyedVectors.load_word2vec_format(path, no_header=True)
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(str(path), no_header=True)
+    assert ours.index_to_key == list(theirs.index_to_key) == fitted.wv_.index_to_key
+    np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+    assert len(KeyedVectors.load_word2vec_format(path, no_header=True, limit=2)) == 2
+    with pytest.raises(ValueError, match="text files only"):
+        KeyedVectors.load_word2vec_format(path, binary=True, no_header=True)
+    # with a header line the first word line is read as a header: a clear error
+    with pytest.raises(ValueError):
+        KeyedVectors.load_word2vec_format(path)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_unicode_errors_as_gensim(tmp_path, binary, errors):
+    wv = KeyedVectors(["caf\u00e9", "tea"], np.array([[1.0, 2.0], [3.0, 4.0]]))
+    path = tmp_path / "vectors"
+    wv.save_word2vec_format(path, binary=binary)
+    raw = path.read_bytes().replace("caf\u00e9".encode(), b"caf\xc3")  # a cut character
+    path.write_bytes(raw)
+    with pytest.raises(UnicodeDecodeError):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    ours = KeyedVectors.load_word2vec_format(path, binary=binary, unicode_errors=errors)
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(
+        str(path), binary=binary, unicode_errors=errors
+    )
+    assert ours.index_to_key == list(theirs.index_to_key)
+    np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+    with pytest.raises(ValueError, match="unicode_errors must be"):
+        KeyedVectors.load_word2vec_format(path, unicode_errors="bogus")
+
+
+def test_vectors_are_float32_as_gensim(fitted, tmp_path):
+    assert fitted.wv_.vectors.dtype == np.float32
+    path = tmp_path / "vectors.txt"
+    fitted.wv_.save_word2vec_format(path)
+    loaded = KeyedVectors.load_word2vec_format(path)
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(str(path))
+    assert loaded.vectors.dtype == theirs.vectors.dtype == np.float32
+    assert loaded.vectors.nbytes == theirs.vectors.nbytes
+    wide = KeyedVectors.load_word2vec_format(path, dtype=np.float64)
+    assert wide.vectors.dtype == np.float64
