@@ -254,9 +254,17 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
     @staticmethod
     def _fit_init_estimator(estimator, X, y, sample_weight):
-        if has_fit_parameter(estimator, "sample_weight"):
+        uniform = sample_weight is None or np.all(sample_weight == sample_weight[0])
+        if has_fit_parameter(estimator, "sample_weight") and not uniform:
             return estimator.fit(X, y, sample_weight=sample_weight)
-        return estimator.fit(X, y)
+        if uniform:
+            return estimator.fit(X, y)
+        raise ValueError(
+            f"The init estimator {type(estimator).__name__} does not take "
+            "sample_weight in fit, so the weights would be dropped for the "
+            "initial model. Give an init whose fit takes sample_weight, or fit "
+            "without sample_weight."
+        )
 
     def _init_raw_from_estimator(self, X):
         """Raw scores ``F_0(x)`` from the fitted ``init_`` estimator."""

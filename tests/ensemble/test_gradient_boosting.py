@@ -325,3 +325,24 @@ def test_non_finite_predictions_stop_training():
     # each round multiplies the residuals by about -1e10: inf by round 33
     with pytest.raises(ValueError, match="non-finite predictions at round 33"):
         GradientBoostingRegressor(learning_rate=1e10, n_estimators=60).fit(X, y)
+
+
+def test_an_init_without_sample_weight_is_not_given_weights_silently():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_classification(120, 5, random_state=0)
+    init = make_pipeline(StandardScaler(), LogisticRegression())
+    weights = np.linspace(0.5, 2.0, len(y))
+    with pytest.raises(ValueError, match="Pipeline does not take sample_weight"):
+        GradientBoostingClassifier(n_estimators=3, init=init).fit(X, y, weights)
+    # uniform weights change nothing, so they need no support
+    fitted = GradientBoostingClassifier(n_estimators=3, init=init)
+    fitted.fit(X, y, sample_weight=np.full(len(y), 2.0))
+    plain = GradientBoostingClassifier(n_estimators=3, init=init).fit(X, y)
+    np.testing.assert_allclose(fitted.predict_proba(X), plain.predict_proba(X))
+    # an init that takes weights gets them
+    weighted = GradientBoostingClassifier(n_estimators=3, init=LogisticRegression())
+    weighted.fit(X, y, weights)
+    expected = LogisticRegression().fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(weighted.init_.coef_, expected.coef_, rtol=1e-6)
