@@ -23,9 +23,10 @@ def test_projection_of_unit_vectors_matches_pca():
     rng = np.random.RandomState(0)
     vectors = rng.normal(size=(6, 4))
     wv = KeyedVectors(list("abcdef"), vectors)
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    stored = wv.vectors.astype(np.float64)  # float32, as gensim stores them
+    unit = stored / np.linalg.norm(stored, axis=1, keepdims=True)
     np.testing.assert_allclose(
-        np.abs(project_embeddings(wv)), np.abs(PCA(2).fit_transform(unit))
+        np.abs(project_embeddings(wv)), np.abs(PCA(2).fit_transform(unit)), rtol=1e-5
     )
     assert project_embeddings(wv, method="tsne", random_state=0).shape == (6, 2)
 
