@@ -311,6 +311,10 @@ def _check_optimizer(optimizer, max_iter, learning_rate):
 # --- optimisation ----------------------------------------------------------
 
 
+class _LineSearchBreakdown(Exception):
+    """The optimiser proposed non-finite pixels (not a non-finite loss)."""
+
+
 def _optimise(
     terms, start, bounds, *, optimizer, max_iter, learning_rate, verbose, desc
 ):
@@ -320,9 +324,12 @@ def _optimise(
     at most ``max_iter`` iterations (fewer once torch's tolerances, on the
     loss relative to its first value, say it has converged). The pixels are
     clipped to ``bounds`` after every Adam step and every ``_LBFGS_CHUNK``
-    L-BFGS iterations. Returns the
-    image and the history: one dict of loss terms (and ``total`` and
-    ``seconds``) per evaluation of the loss, the last at the result.
+    L-BFGS iterations. Should L-BFGS itself propose non-finite pixels (its
+    line search can break down once the loss is nearly zero), the last
+    finite iterate is returned; a non-finite loss at finite pixels raises.
+    Returns the image and the history: one dict of loss terms (and
+    ``total`` and ``seconds``) per evaluation of the loss, the last at the
+    result.
     """
     learning_rate = _check_optimizer(optimizer, max_iter, learning_rate)
     x = start.clone().requires_grad_(True)
@@ -341,6 +348,8 @@ def _optimise(
     began = time.perf_counter()
 
     def evaluate(backward=True):
+        if not torch.isfinite(x).all():
+            raise _LineSearchBreakdown
         values = terms(x)
         total = sum(values.values())
         if not torch.isfinite(total):
@@ -367,7 +376,15 @@ def _optimise(
         for _ in range(steps):
             if optimizer == "lbfgs":
                 solver.param_groups[0]["max_iter"] = min(_LBFGS_CHUNK, max_iter - done)
-            solver.step(evaluate)
+            last_good = x.detach().clone()
+            try:
+                solver.step(evaluate)
+            except _LineSearchBreakdown:
+                # L-BFGS's own arithmetic (a curvature pair or an interpolation
+                # near convergence) gave NaN pixels: keep the last iterate
+                with torch.no_grad():
+                    x.copy_(last_good)
+                break
             with torch.no_grad():
                 x.clamp_(*bounds)
             advance = 1 if optimizer == "adam" else solver.param_groups[0]["max_iter"]

@@ -77,3 +77,14 @@ def test_bad_input():
         NeuralStyleTransfer(style_layers=["conv1"]).fit(GRAVEL[None])
     with pytest.raises(ValueError, match="network must be"):
         NeuralStyleTransfer(network="vgg").fit(GRAVEL[None])
+
+
+def test_a_line_search_breakdown_keeps_the_last_finite_image():
+    # scikit-learn's dtype check: integer rows; on [2, 0, 0, 0, 1] L-BFGS's
+    # line search proposes NaN pixels once the loss is nearly zero
+    rng = np.random.RandomState(0)
+    X = (3 * rng.uniform(size=(20, 5))).astype(np.float32).astype(np.int64)
+    nst = NeuralStyleTransfer(random_state=1).fit(X)
+    out, (history,) = nst.transform(X[9:10], return_history=True)
+    assert np.isfinite(out).all() and np.isfinite(history["total"]).all()
+    assert history["total"][-1] <= history["total"][0]
