@@ -8,10 +8,12 @@ public estimators only choose the loss and turn raw scores into predictions.
 """
 
 import time
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -35,6 +37,7 @@ from ..utils.validation import check_classification_targets_min2, check_sample_w
 from ._losses import LOSSES, BinomialLogLoss, MultinomialLogLoss
 from ._tree import (
     BinMapper,
+    as_csr,
     grow_tree,
     make_exact_splitter,
     make_histogram_splitter,
@@ -81,7 +84,12 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         "subsample": [Interval(Real, 0.0, 1.0, closed="right")],
         "max_depth": [Interval(Integral, 1, None, closed="left"), None],
         "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "min_samples_split": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+        ],
         "min_samples_leaf": [Interval(Integral, 1, None, closed="left")],
+        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
         "max_features": [
             StrOptions({"sqrt", "log2"}),
             Interval(Integral, 1, None, closed="left"),
@@ -109,7 +117,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         subsample,
         max_depth,
         max_leaf_nodes,
+        min_samples_split,
         min_samples_leaf,
+        min_impurity_decrease,
         max_features,
         init,
         tree_method,
@@ -127,7 +137,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         self.subsample = subsample
         self.max_depth = max_depth
         self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_impurity_decrease = min_impurity_decrease
         self.max_features = max_features
         self.init = init
         self.tree_method = tree_method
@@ -150,18 +162,26 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
     # -- fitting ----------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, monitor=None):
         """Fit the boosted trees.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; a sparse matrix is used as CSR, its stored
+            entries binned and its zeros sharing one bin per feature, with
+            the same trees as the dense matrix would give.
         y : array-like of shape (n_samples,)
             Targets: real values for regression, class labels for
             classification.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; rows of zero weight are left out.
+        monitor : callable, default=None
+            Called after every round as ``monitor(i, self, locals())`` with
+            the round's index ``i``; the estimator's attributes then hold
+            the ``i + 1`` rounds so far (``estimators_``, ``train_score_``,
+            ...). Training stops when it returns True (scikit-learn's
+            convention).
 
         Returns
         -------
@@ -177,6 +197,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             y,
             dtype=np.float64,
             order="C",
+            accept_sparse="csr",
             reset=not warm,
             y_numeric=not is_classifier(self),
         )
@@ -193,6 +214,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             )
         keep = sample_weight > 0
         X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        if sp.issparse(X):
+            X = as_csr(X)
+        self._check_weighted_classes(y)
         self._loss = self._make_loss()
         if not warm:
             self._clear_state()
@@ -205,9 +229,30 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         split = self._validation_split(X, y, sample_weight)
         X_train, y_train, w_train = split[:3]
         raw = self._initial_raw(X_train, y_train, w_train, warm)
-        self._boost_rounds(X_train, y_train, w_train, raw, split[3:])
+        self._boost_rounds(X_train, y_train, w_train, raw, split[3:], monitor)
         self._stack()
         return self
+
+    def _check_weighted_classes(self, y):
+        """Refuse or flag classes left without weight once zero-weight rows
+        are dropped."""
+        if not is_classifier(self):
+            return
+        counts = np.bincount(y, minlength=len(self.classes_))
+        if np.count_nonzero(counts) < 2:
+            raise ValueError(
+                "sample_weight leaves fewer than 2 classes with positive weight "
+                f"(classes with weight: {self.classes_[counts > 0].tolist()}); "
+                "gradient boosting needs at least 2."
+            )
+        if not counts.all():
+            warnings.warn(
+                f"Classes {self.classes_[counts == 0].tolist()} have zero total "
+                "sample_weight; they stay in classes_ with a probability near 0 "
+                "and are never predicted.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _clear_state(self):
         self.estimators_ = np.empty((0, self._loss.n_trees_per_iteration), dtype=object)
@@ -234,7 +279,17 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
     def _validation_split(self, X, y, sample_weight):
         if self.n_iter_no_change is None:
             return X, y, sample_weight, None, None, None
-        stratify = y if is_classifier(self) else None
+        stratify = None
+        if is_classifier(self):
+            stratify = y
+            counts = np.bincount(y, minlength=len(self.classes_))
+            single = self.classes_[(counts > 0) & (counts < 2)]
+            if len(single):
+                raise ValueError(
+                    "Early stopping (n_iter_no_change) holds out a stratified "
+                    "validation_fraction of the rows, which needs at least 2 rows "
+                    f"per class; classes {single.tolist()} have 1."
+                )
         try:
             parts = train_test_split(
                 X,
@@ -250,6 +305,15 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 f"validation set for early stopping: {exc}"
             ) from exc
         X_train, X_val, y_train, y_val, w_train, w_val = parts
+        if is_classifier(self):
+            missing = np.setdiff1d(np.unique(y), np.unique(y_train))
+            if len(missing):
+                raise ValueError(
+                    f"Classes {self.classes_[missing].tolist()} have no training "
+                    f"rows left after holding out validation_fraction="
+                    f"{self.validation_fraction} for early stopping; lower "
+                    "validation_fraction."
+                )
         return X_train, y_train, w_train, X_val, y_val, w_val
 
     @staticmethod
@@ -290,8 +354,17 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             self.init_ = self._fit_init_estimator(clone(self.init), X, y, sample_weight)
         return self._raw_start(X)
 
+    def _resolve_min_samples_split(self, n_samples):
+        if isinstance(self.min_samples_split, Integral):
+            return self.min_samples_split
+        return max(2, int(np.ceil(self.min_samples_split * n_samples)))
+
     def _tree_inputs(self, X):
         """What each round's splitter needs, computed once per fit."""
+        if sp.issparse(X):
+            max_bins = self.max_bins if self.tree_method == "hist" else None
+            mapper = BinMapper(max_bins, random_state=self._rng).fit(X)
+            return mapper, mapper.transform_sparse(X)
         if self.tree_method == "hist":
             mapper = BinMapper(self.max_bins, random_state=self._rng).fit(X)
             return mapper, mapper.transform(X)
@@ -303,7 +376,13 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         if mapper is not None:
             rows = np.flatnonzero(inbag).astype(np.int32)
             splitter = make_histogram_splitter(
-                data, mapper, rows, g, h, self.min_samples_leaf
+                data,
+                mapper,
+                rows,
+                g,
+                h,
+                self.min_samples_leaf,
+                node_midpoints=self.tree_method == "exact",
             )
         else:
             if inbag.all():
@@ -322,6 +401,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             max_depth=self.max_depth,
             max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf,
+            min_samples_split=self._resolve_min_samples_split(X.shape[0]),
+            min_impurity_decrease=self.min_impurity_decrease,
             max_features=max_features,
             random_state=self._rng,
         )
@@ -350,13 +431,19 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             trees.append(tree)
         return trees, raw
 
-    def _boost_rounds(self, X, y, sample_weight, raw, validation):
+    def _boost_rounds(self, X, y, sample_weight, raw, validation, monitor=None):
         X_val, y_val, w_val = validation
         n_done = len(self.estimators_)
         n_samples = X.shape[0]
-        self._Xt = np.ascontiguousarray(X.T)
+        if self.tree_method == "exact" and not sp.issparse(X):
+            self._Xt = np.ascontiguousarray(X.T)
         inputs = self._tree_inputs(X)
         use_oob = self.subsample < 1.0
+        track_oob = use_oob or hasattr(self, "oob_scores_")
+        if track_oob and not hasattr(self, "oob_scores_"):
+            # rounds of an earlier warm-started fit had no out-of-bag rows
+            self.oob_improvement_ = np.full(n_done, np.nan)
+            self.oob_scores_ = np.full(n_done, np.nan)
         n_inbag = max(1, int(self.subsample * n_samples))
         raw_val = None
         history = None
@@ -368,9 +455,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             if self.verbose
             else None
         )
-        new_trees, train_scores, oob_improvements, oob_scores = [], [], [], []
         for i in range(n_done, self.n_estimators):
             inbag = np.ones(n_samples, dtype=bool)
+            oob_score = oob_improvement = np.nan
             if use_oob:
                 inbag[:] = False
                 inbag[self._rng.choice(n_samples, n_inbag, replace=False)] = True
@@ -379,17 +466,14 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
                 self._check_finite(raw, i)
                 train_loss = self._loss(y[inbag], raw[inbag], sample_weight[inbag])
-            new_trees.append(trees)
-            train_scores.append(train_loss)
             if use_oob:
-                oob_scores.append(
-                    self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
-                )
-                oob_improvements.append(oob_before - oob_scores[-1])
+                oob_score = self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
+                oob_improvement = oob_before - oob_score
+            self._record_round(trees, train_loss, track_oob, oob_score, oob_improvement)
             if printer is not None:
-                printer.update(
-                    i, train_scores[-1], oob_improvements[-1] if use_oob else None
-                )
+                printer.update(i, train_loss, oob_improvement)
+            if monitor is not None and monitor(i, self, locals()):
+                break
             if raw_val is not None:
                 for k, tree in enumerate(trees):
                     raw_val[:, k] += tree.predict(X_val)
@@ -398,23 +482,20 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     history[i % len(history)] = val_loss
                 else:
                     break
-        del self._Xt
-        if new_trees:
-            block = np.empty((len(new_trees), len(new_trees[0])), dtype=object)
-            for r, trees in enumerate(new_trees):
-                for k, tree in enumerate(trees):
-                    block[r, k] = tree
-            self.estimators_ = np.vstack([self.estimators_, block])
-        self.train_score_ = np.concatenate([self.train_score_, train_scores])
-        if use_oob:
-            self.oob_improvement_ = np.concatenate(
-                [getattr(self, "oob_improvement_", np.empty(0)), oob_improvements]
-            )
-            self.oob_scores_ = np.concatenate(
-                [getattr(self, "oob_scores_", np.empty(0)), oob_scores]
-            )
-            if len(self.oob_scores_):
-                self.oob_score_ = float(self.oob_scores_[-1])
+        if hasattr(self, "_Xt"):
+            del self._Xt
+
+    def _record_round(self, trees, train_loss, track_oob, oob_score, oob_improvement):
+        """Append one round to the fitted attributes, so that they are whole
+        after every round (for ``monitor`` and after an interruption)."""
+        row = np.empty((1, len(trees)), dtype=object)
+        row[0, :] = trees
+        self.estimators_ = np.vstack([self.estimators_, row])
+        self.train_score_ = np.append(self.train_score_, train_loss)
+        if track_oob:
+            self.oob_scores_ = np.append(self.oob_scores_, oob_score)
+            self.oob_improvement_ = np.append(self.oob_improvement_, oob_improvement)
+            self.oob_score_ = float(oob_score)
         self.n_estimators_ = len(self.estimators_)
 
     def _check_finite(self, raw, i):
@@ -455,7 +536,19 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=np.float64, order="C", reset=False)
+        X = validate_data(
+            self, X, dtype=np.float64, order="C", accept_sparse="csr", reset=False
+        )
+        return as_csr(X) if sp.issparse(X) else X
+
+    def _apply(self, X):
+        X = self._validate_X_predict(X)
+        n_rounds, n_trees = self.estimators_.shape
+        leaves = np.empty((X.shape[0], n_rounds, n_trees), dtype=np.int64)
+        for r in range(n_rounds):
+            for k in range(n_trees):
+                leaves[:, r, k] = self.estimators_[r, k].apply(X)
+        return leaves
 
     def _staged_raw_predict(self, X):
         X = self._validate_X_predict(X)
@@ -485,6 +578,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         return tags
 
 
@@ -502,8 +596,18 @@ _SHARED_PARAMETERS = """
     max_leaf_nodes : int or None, default=None
         Leaf limit of each tree; trees then grow best-first (largest gain
         first). Range ``[2, inf)``.
+    min_samples_split : int or float, default=2
+        Fewest rows a node must hold to be split: a count, or a fraction of
+        the training rows (rounded up). Range ``[2, inf)`` or ``(0, 1]``.
     min_samples_leaf : int, default=1
         Fewest rows a leaf may hold. Range ``[1, inf)``.
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split lowers the weighted squared error
+        of the residuals by at least this much, per unit of the tree's total
+        weight ``W``: ``(N_t / W) (I_t - N_L / N_t I_L - N_R / N_t I_R) >=
+        min_impurity_decrease`` with ``N`` the summed weights and ``I`` the
+        weighted variances of node, left and right child (scikit-learn's
+        rule). Range ``[0, inf)``.
     max_features : {"sqrt", "log2"}, int or float, default=None
         Features drawn at random at every split: a count, a fraction, or
         ``None`` for all.
@@ -546,11 +650,18 @@ _SHARED_ATTRIBUTES = """
         Number of rounds fitted (fewer than ``n_estimators`` after early
         stopping).
     train_score_ : ndarray of shape (`n_estimators_`,)
-        Loss on the in-bag training rows after each round.
+        Weighted mean loss on the in-bag training rows after each round: the
+        mean squared error for ``"squared_error"``, the mean cross-entropy
+        (:func:`sklearn.metrics.log_loss`) for ``"log_loss"``. For two
+        classes scikit-learn's ``GradientBoostingClassifier`` reports twice
+        the cross-entropy (the binomial deviance); ours is the loss itself
+        for two classes as for more.
     oob_improvement_ : ndarray of shape (`n_estimators_`,)
-        Decrease of the out-of-bag loss in each round (``subsample < 1``).
+        Decrease of the out-of-bag loss in each round (``subsample < 1``);
+        NaN for rounds of a warm-started fit that drew no out-of-bag rows.
     oob_scores_ : ndarray of shape (`n_estimators_`,)
-        Out-of-bag loss after each round (``subsample < 1``).
+        Out-of-bag loss after each round (``subsample < 1``), the same loss
+        as ``train_score_``; NaN where a round had no out-of-bag rows.
     oob_score_ : float
         The last out-of-bag loss (``subsample < 1``).
     max_features_ : int
@@ -651,7 +762,9 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         subsample=1.0,
         max_depth=3,
         max_leaf_nodes=None,
+        min_samples_split=2,
         min_samples_leaf=1,
+        min_impurity_decrease=0.0,
         max_features=None,
         init=None,
         tree_method="exact",
@@ -670,7 +783,9 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
             subsample=subsample,
             max_depth=max_depth,
             max_leaf_nodes=max_leaf_nodes,
+            min_samples_split=min_samples_split,
             min_samples_leaf=min_samples_leaf,
+            min_impurity_decrease=min_impurity_decrease,
             max_features=max_features,
             init=init,
             tree_method=tree_method,
@@ -695,7 +810,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Returns
@@ -705,12 +820,28 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         """
         return self._raw_predict(self._validate_X_predict(X))[:, 0]
 
+    def apply(self, X):
+        """Leaf reached by every row in every tree.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        leaves : ndarray of shape (n_samples, `n_estimators_`)
+            Node index (in :class:`~ml2learn.ensemble._tree.Tree`'s
+            numbering) of the leaf each row reaches in each round's tree.
+        """
+        return self._apply(X)[:, :, 0]
+
     def staged_predict(self, X):
         """Predictions after each round.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Yields
@@ -791,7 +922,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         subsample=1.0,
         max_depth=3,
         max_leaf_nodes=None,
+        min_samples_split=2,
         min_samples_leaf=1,
+        min_impurity_decrease=0.0,
         max_features=None,
         init=None,
         tree_method="exact",
@@ -810,7 +943,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
             subsample=subsample,
             max_depth=max_depth,
             max_leaf_nodes=max_leaf_nodes,
+            min_samples_split=min_samples_split,
             min_samples_leaf=min_samples_leaf,
+            min_impurity_decrease=min_impurity_decrease,
             max_features=max_features,
             init=init,
             tree_method=tree_method,
@@ -847,7 +982,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Returns
@@ -864,7 +999,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Yields
@@ -885,7 +1020,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Returns
@@ -900,7 +1035,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Returns
@@ -916,7 +1051,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Returns
@@ -926,12 +1061,29 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         """
         return np.log(self.predict_proba(X))
 
+    def apply(self, X):
+        """Leaf reached by every row in every tree.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        leaves : ndarray of shape (n_samples, `n_estimators_`, n_trees)
+            Node index of the leaf each row reaches in each round's trees;
+            ``n_trees`` is 1 for two classes (as in scikit-learn), else one
+            tree per class.
+        """
+        return self._apply(X)
+
     def staged_predict(self, X):
         """Predicted classes after each round.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Yields
@@ -947,7 +1099,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples.
 
         Yields

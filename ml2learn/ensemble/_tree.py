@@ -24,12 +24,14 @@ import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from numba import njit, prange
 
-__all__ = ["BinMapper", "Tree", "grow_tree"]
+__all__ = ["BinMapper", "SparseBins", "Tree", "as_csr", "grow_tree"]
 
 _MIN_HESSIAN = 1e-12
 _GAIN_TOLERANCE = 1e-12
+_EPSILON = np.finfo(np.float64).eps
 
 
 # --------------------------------------------------------------------------
@@ -133,9 +135,10 @@ def _partition_sorted(
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _build_histogram(binned, rows, start, end, g, h, n_bins, unit_hessian):
+def _build_histogram(binned, offsets, rows, start, end, g, h, unit_hessian):
     """``(G, H, count)`` per bin of every feature over ``rows[start:end]``.
 
+    Feature ``f`` owns rows ``offsets[f]:offsets[f + 1]`` of the histogram.
     The node's gradients are gathered once into contiguous arrays; with
     ``unit_hessian`` (every ``h`` is 1) ``H`` is the count.
     """
@@ -147,16 +150,16 @@ def _build_histogram(binned, rows, start, end, g, h, n_bins, unit_hessian):
     for p in range(n):
         node_g[p] = g[node_rows[p]]
         node_h[p] = h[node_rows[p]]
-    hist = np.zeros((n_features, n_bins, 3))
+    hist = np.zeros((offsets[n_features], 3))
     for f in prange(n_features):
         codes = binned[f]
-        out = hist[f]
+        out = hist[offsets[f] : offsets[f + 1]]
         if unit_hessian:
             for p in range(n):
                 b = codes[node_rows[p]]
                 out[b, 0] += node_g[p]
                 out[b, 2] += 1.0
-            for b in range(n_bins):
+            for b in range(out.shape[0]):
                 out[b, 1] = out[b, 2]
         else:
             for p in range(n):
@@ -167,32 +170,85 @@ def _build_histogram(binned, rows, start, end, g, h, n_bins, unit_hessian):
     return hist
 
 
+@njit(parallel=True, cache=True, nogil=True)
+def _build_sparse_histogram(
+    indptr, indices, codes, offsets, zero_codes, rows, start, end, g, h
+):
+    """The histogram of :func:`_build_histogram` from CSR bin codes.
+
+    Only the stored entries of the node's rows are visited; each feature's
+    zero bin then receives what the node's totals leave over (the rows
+    where the feature is not stored).
+    """
+    n_features = zero_codes.shape[0]
+    hist = np.zeros((offsets[n_features], 3))
+    G = 0.0
+    H = 0.0
+    for p in range(start, end):
+        i = rows[p]
+        G += g[i]
+        H += h[i]
+        for q in range(indptr[i], indptr[i + 1]):
+            b = offsets[indices[q]] + codes[q]
+            hist[b, 0] += g[i]
+            hist[b, 1] += h[i]
+            hist[b, 2] += 1.0
+    count = float(end - start)
+    for f in prange(n_features):
+        stored_g = 0.0
+        stored_h = 0.0
+        stored_count = 0.0
+        for b in range(offsets[f], offsets[f + 1]):
+            stored_g += hist[b, 0]
+            stored_h += hist[b, 1]
+            stored_count += hist[b, 2]
+        if stored_count < count:
+            z = offsets[f] + zero_codes[f]
+            hist[z, 0] += G - stored_g
+            hist[z, 1] += H - stored_h
+            hist[z, 2] += count - stored_count
+    return hist
+
+
 @njit(cache=True, nogil=True)
-def _histogram_splits(hist, n_bins_per_feature, features, min_samples_leaf):
-    """Best split of one node on each candidate feature, from its histogram."""
-    G = hist[0, :, 0].sum()
-    H = hist[0, :, 1].sum()
-    count = hist[0, :, 2].sum()
+def _histogram_splits(hist, offsets, features, min_samples_leaf):
+    """Best split of one node on each candidate feature, from its histogram.
+
+    Returns arrays over ``features``: gain, the last bin ``b`` that goes left
+    (``-1`` when the feature has no valid split), the last non-empty bin at or
+    below ``b`` (so that the node's own values around the cut are known), and
+    the tolerance within which gains tie.
+    """
+    root = hist[offsets[0] : offsets[1]]
+    G = root[:, 0].sum()
+    H = root[:, 1].sum()
+    count = root[:, 2].sum()
     parent = G * G / H if H > _MIN_HESSIAN else 0.0
     scale = 0.0
-    for b in range(hist.shape[1]):
-        if hist[0, b, 1] > 0.0:
-            scale += hist[0, b, 0] * hist[0, b, 0] / hist[0, b, 1]
+    for b in range(root.shape[0]):
+        if root[b, 1] > 0.0:
+            scale += root[b, 0] * root[b, 0] / root[b, 1]
     tolerance = _GAIN_TOLERANCE * scale + 1e-300
     n_candidates = features.shape[0]
     gains = np.full(n_candidates, -np.inf)
     bins = np.full(n_candidates, -1, dtype=np.int64)
+    low_bins = np.full(n_candidates, -1, dtype=np.int64)
     for j in range(n_candidates):
         f = features[j]
+        out = hist[offsets[f] : offsets[f + 1]]
+        n_bins = out.shape[0]
         G_left = 0.0
         H_left = 0.0
         c_left = 0.0
         best = -np.inf
-        for b in range(n_bins_per_feature[f] - 1):
-            G_left += hist[f, b, 0]
-            H_left += hist[f, b, 1]
-            c_left += hist[f, b, 2]
-            if hist[f, b + 1, 2] == 0.0 and b + 2 < n_bins_per_feature[f]:
+        last_filled = -1
+        for b in range(n_bins - 1):
+            G_left += out[b, 0]
+            H_left += out[b, 1]
+            c_left += out[b, 2]
+            if out[b, 2] > 0.0:
+                last_filled = b
+            if out[b + 1, 2] == 0.0 and b + 2 < n_bins:
                 # an empty next bin gives the same partition as a later one
                 continue
             if c_left < min_samples_leaf:
@@ -207,8 +263,9 @@ def _histogram_splits(hist, n_bins_per_feature, features, min_samples_leaf):
             if gain > best + tolerance:
                 best = gain
                 bins[j] = b
+                low_bins[j] = last_filled
         gains[j] = best
-    return gains, bins, tolerance
+    return gains, bins, low_bins, tolerance
 
 
 @njit(cache=True, nogil=True)
@@ -227,6 +284,95 @@ def _partition_rows(rows, start, end, codes, split_bin, scratch):
     for q in range(right):
         rows[left + q] = scratch[q]
     return left - start
+
+
+@njit(cache=True, nogil=True)
+def _partition_sparse_rows(
+    rows,
+    start,
+    end,
+    col_indptr,
+    col_rows,
+    col_codes,
+    feature,
+    zero_code,
+    split_bin,
+    row_codes,
+    scratch,
+):
+    """:func:`_partition_rows` for one feature stored as CSC bin codes.
+
+    ``row_codes`` is scratch of one entry per training row: the node's rows
+    get the feature's zero code, then the stored entries of the column
+    overwrite theirs.
+    """
+    for p in range(start, end):
+        row_codes[rows[p]] = zero_code
+    for q in range(col_indptr[feature], col_indptr[feature + 1]):
+        row_codes[col_rows[q]] = col_codes[q]
+    return _partition_rows(rows, start, end, row_codes, split_bin, scratch)
+
+
+@njit(cache=True, nogil=True)
+def _csr_value(indptr, indices, data, row, feature):
+    """``X[row, feature]`` of a CSR matrix with sorted indices."""
+    low = indptr[row]
+    high = indptr[row + 1]
+    while low < high:
+        middle = (low + high) // 2
+        if indices[middle] < feature:
+            low = middle + 1
+        else:
+            high = middle
+    if low < indptr[row + 1] and indices[low] == feature:
+        return data[low]
+    return 0.0
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _predict_trees_csr(
+    indptr, indices, data, features, thresholds, lefts, rights, values, out
+):
+    """:func:`_predict_trees` for a CSR matrix with sorted indices."""
+    n_samples = indptr.shape[0] - 1
+    n_trees = features.shape[0]
+    for s in prange(n_samples):
+        for t in range(n_trees):
+            node = 0
+            while lefts[t, node] >= 0:
+                x = _csr_value(indptr, indices, data, s, features[t, node])
+                if x <= thresholds[t, node]:
+                    node = lefts[t, node]
+                else:
+                    node = rights[t, node]
+            out[s] += values[t, node]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _apply_tree_csr(indptr, indices, data, features, thresholds, lefts, rights):
+    n_samples = indptr.shape[0] - 1
+    leaves = np.empty(n_samples, dtype=np.int64)
+    for s in prange(n_samples):
+        node = 0
+        while lefts[node] >= 0:
+            x = _csr_value(indptr, indices, data, s, features[node])
+            if x <= thresholds[node]:
+                node = lefts[node]
+            else:
+                node = rights[node]
+        leaves[s] = node
+    return leaves
+
+
+@njit(cache=True, nogil=True)
+def _bin_stored_values(indices, data, edges, edge_offsets):
+    """Bin code of every stored entry of a sparse matrix (any layout)."""
+    codes = np.empty(data.shape[0], dtype=np.int32)
+    for q in range(data.shape[0]):
+        f = indices[q]
+        feature_edges = edges[edge_offsets[f] : edge_offsets[f + 1]]
+        codes[q] = np.searchsorted(feature_edges, data[q])
+    return codes
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -311,8 +457,15 @@ class Tree:
         return int(depth.max())
 
     def apply(self, X):
-        """Index of the leaf each row of ``X`` (float64, C order) reaches."""
-        return _apply_tree(X, self.feature, self.threshold, self.left, self.right)
+        """Index of the leaf each row of ``X`` reaches.
+
+        ``X`` is float64 in C order, or a CSR matrix with sorted indices
+        (see :func:`as_csr`).
+        """
+        nodes = (self.feature, self.threshold, self.left, self.right)
+        if sp.issparse(X):
+            return _apply_tree_csr(X.indptr, X.indices, X.data, *nodes)
+        return _apply_tree(X, *nodes)
 
     def predict(self, X):
         """Leaf value of each row of ``X``."""
@@ -349,30 +502,88 @@ def stack_trees(trees):
 
 
 def predict_stacked(X, stacked, out):
-    """Add the predictions of stacked trees (see :func:`stack_trees`) to ``out``."""
-    _predict_trees(X, *stacked, out)
+    """Add the predictions of stacked trees (see :func:`stack_trees`) to ``out``.
+
+    ``X`` is float64 in C order or a CSR matrix with sorted indices.
+    """
+    if sp.issparse(X):
+        _predict_trees_csr(X.indptr, X.indices, X.data, *stacked, out)
+    else:
+        _predict_trees(X, *stacked, out)
     return out
+
+
+def as_csr(X):
+    """``X`` as a float64 CSR matrix with sorted indices (a copy if needed)."""
+    X = sp.csr_matrix(X, dtype=np.float64)
+    if not X.has_sorted_indices:
+        X = X.copy()
+        X.sort_indices()
+    return X
 
 
 # --------------------------------------------------------------------------
 # binning
 
 
+def _midpoints(distinct):
+    """Cut points between consecutive sorted distinct values, each strictly
+    below the upper value (the lower one where the midpoint rounds up)."""
+    low, high = distinct[:-1], distinct[1:]
+    middle = low / 2.0 + high / 2.0
+    return np.where((middle >= high) | ~np.isfinite(middle), low, middle)
+
+
+@dataclass
+class SparseBins:
+    """Bin codes of a sparse matrix's stored entries, by row and by column.
+
+    ``codes[q]`` is the code of the entry ``indices[q]`` of the CSR layout,
+    ``col_codes`` the same codes in CSC order; a feature's entries that are
+    not stored have code ``zero_codes[f]``.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    codes: np.ndarray
+    col_indptr: np.ndarray
+    col_rows: np.ndarray
+    col_codes: np.ndarray
+    zero_codes: np.ndarray
+
+
 class BinMapper:
-    """Map every feature to at most ``max_bins`` ordered integer bins.
+    """Map every feature to ordered integer bins.
 
     Thresholds are midpoints between consecutive distinct values when a
     feature has at most ``max_bins`` of them, else quantiles of its values
-    (as scikit-learn's histogram gradient boosting does).
+    (as scikit-learn's histogram gradient boosting does). Sparse matrices
+    are binned from their stored entries; the values they do not store are
+    zeros and share one bin per feature.
 
     Parameters
     ----------
-    max_bins : int, default=255
-        Largest number of bins per feature, in ``[2, 256]``.
+    max_bins : int or None, default=255
+        Largest number of bins per feature, in ``[2, 256]``; ``None`` gives
+        every distinct value its own bin (exact split finding on sparse data).
     subsample : int, default=200_000
         Rows used to find the quantiles.
     random_state : numpy RandomState
         Draws the subsample.
+
+    Attributes
+    ----------
+    thresholds_ : list of ndarray
+        Per feature, the upper edge of every bin but the last.
+    values_ : list of ndarray or None
+        Per feature, the distinct value of every bin when each bin holds one
+        value, else ``None``.
+    n_bins_ : ndarray of shape (n_features,)
+        Bins per feature.
+    offsets_ : ndarray of shape (n_features + 1,)
+        Where each feature's bins start in a histogram of all features.
+    zero_codes_ : ndarray of shape (n_features,)
+        The bin of the value 0.
     """
 
     def __init__(self, max_bins=255, subsample=200_000, random_state=None):
@@ -381,19 +592,37 @@ class BinMapper:
         self.random_state = random_state
 
     def fit(self, X):
-        if X.shape[0] > self.subsample:
-            rows = self.random_state.choice(X.shape[0], self.subsample, replace=False)
+        """Find every feature's bins on ``X`` (dense, or CSR/CSC)."""
+        n_rows = X.shape[0]
+        if self.max_bins is not None and n_rows > self.subsample:
+            rows = self.random_state.choice(n_rows, self.subsample, replace=False)
             X = X[rows]
-        self.thresholds_ = []
-        for column in X.T:
-            distinct = np.unique(column)
-            if len(distinct) <= self.max_bins:
-                edges = distinct[:-1] / 2.0 + distinct[1:] / 2.0
+            n_rows = X.shape[0]
+        columns = X.tocsc() if sp.issparse(X) else None
+        self.thresholds_, self.values_ = [], []
+        for f in range(X.shape[1]):
+            if columns is None:
+                distinct = np.unique(X[:, f])
             else:
-                quantiles = np.linspace(0, 100, self.max_bins + 1)[1:-1]
-                edges = np.unique(np.percentile(column, quantiles, method="midpoint"))
+                stored = columns.data[columns.indptr[f] : columns.indptr[f + 1]]
+                if len(stored) < n_rows:
+                    stored = np.append(stored, 0.0)
+                distinct = np.unique(stored)
+            if self.max_bins is None or len(distinct) <= self.max_bins:
+                self.thresholds_.append(_midpoints(distinct))
+                self.values_.append(distinct)
+                continue
+            column = X[:, f] if columns is None else columns[:, f].toarray().ravel()
+            quantiles = np.linspace(0, 100, self.max_bins + 1)[1:-1]
+            edges = np.unique(np.percentile(column, quantiles, method="midpoint"))
             self.thresholds_.append(edges)
+            self.values_.append(None)
         self.n_bins_ = np.array([len(t) + 1 for t in self.thresholds_], dtype=np.int64)
+        self.offsets_ = np.concatenate([[0], np.cumsum(self.n_bins_)]).astype(np.int64)
+        self.zero_codes_ = np.array(
+            [np.searchsorted(edges, 0.0, side="left") for edges in self.thresholds_],
+            dtype=np.int32,
+        )
         return self
 
     def transform(self, X):
@@ -402,6 +631,24 @@ class BinMapper:
         for f, edges in enumerate(self.thresholds_):
             binned[f] = np.searchsorted(edges, X[:, f], side="left")
         return binned
+
+    def transform_sparse(self, X):
+        """:class:`SparseBins` of a CSR matrix ``X``."""
+        edges = np.concatenate(
+            [np.asarray(t, dtype=np.float64) for t in self.thresholds_]
+        )
+        edge_offsets = self.offsets_ - np.arange(len(self.offsets_))
+        codes = _bin_stored_values(X.indices, X.data, edges, edge_offsets)
+        by_column = sp.csr_matrix((codes, X.indices, X.indptr), shape=X.shape).tocsc()
+        return SparseBins(
+            X.indptr,
+            X.indices,
+            codes,
+            by_column.indptr,
+            by_column.indices,
+            by_column.data.astype(np.int32),
+            self.zero_codes_,
+        )
 
 
 # --------------------------------------------------------------------------
@@ -487,16 +734,24 @@ class _ExactSplitter:
 
 
 class _HistogramSplitter:
-    """Binned features, per-node histograms, sibling by subtraction."""
+    """Binned features, per-node histograms, sibling by subtraction.
 
-    def __init__(self, binned, bin_mapper, rows, g, h, min_samples_leaf):
+    With ``node_midpoints`` (every bin holds one value, see
+    :attr:`BinMapper.values_`) a threshold is the midpoint of the node's own
+    values on either side of the cut, as the exact splitter chooses it;
+    otherwise it is the bin's upper edge.
+    """
+
+    def __init__(
+        self, binned, bin_mapper, rows, g, h, min_samples_leaf, node_midpoints
+    ):
         self.binned = binned
         self.bin_mapper = bin_mapper
         self.row_order = rows
         self.g = g
         self.h = h
         self.min_samples_leaf = min_samples_leaf
-        self.n_bins = int(bin_mapper.n_bins_.max())
+        self.node_midpoints = node_midpoints
         self.scratch = np.empty_like(rows)
         self.unit_hessian = bool(np.all(h == 1.0))
 
@@ -507,37 +762,44 @@ class _HistogramSplitter:
     def _histogram(self, start, end):
         return _build_histogram(
             self.binned,
+            self.bin_mapper.offsets_,
             self.row_order,
             start,
             end,
             self.g,
             self.h,
-            self.n_bins,
             self.unit_hessian,
+        )
+
+    def _partition(self, start, end, feature, split_bin):
+        return _partition_rows(
+            self.row_order, start, end, self.binned[feature], split_bin, self.scratch
         )
 
     def root_hist(self):
         return self._histogram(0, self.n_rows)
 
     def best_split(self, start, end, hist, features):
-        gains, bins, tolerance = _histogram_splits(
-            hist, self.bin_mapper.n_bins_, features, self.min_samples_leaf
+        mapper = self.bin_mapper
+        gains, bins, low_bins, tolerance = _histogram_splits(
+            hist, mapper.offsets_, features, self.min_samples_leaf
         )
         j = _first_best(gains, tolerance)
         feature = int(features[j])
         if bins[j] < 0:
             return -np.inf, feature, 0.0, -1
-        threshold = float(self.bin_mapper.thresholds_[feature][bins[j]])
+        if self.node_midpoints:
+            values = mapper.values_[feature]
+            threshold = float(_midpoint(values[low_bins[j]], values[bins[j] + 1]))
+        else:
+            threshold = float(mapper.thresholds_[feature][bins[j]])
         return float(gains[j]), feature, threshold, int(bins[j])
 
     def split(self, start, end, feature, split_bin, hist, children_split):
-        n_left = _partition_rows(
-            self.row_order, start, end, self.binned[feature], split_bin, self.scratch
-        )
-        middle = start + n_left
+        middle = start + self._partition(start, end, feature, split_bin)
         if not children_split:
             return middle, None, None
-        if n_left <= end - middle:
+        if middle - start <= end - middle:
             left_hist = self._histogram(start, middle)
             right_hist = hist - left_hist
         else:
@@ -549,15 +811,62 @@ class _HistogramSplitter:
         return self.row_order[start:end]
 
 
+class _SparseHistogramSplitter(_HistogramSplitter):
+    """:class:`_HistogramSplitter` over the stored entries of sparse data."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.row_codes = np.empty(len(self.binned.indptr) - 1, dtype=np.int32)
+
+    def _histogram(self, start, end):
+        bins = self.binned
+        return _build_sparse_histogram(
+            bins.indptr,
+            bins.indices,
+            bins.codes,
+            self.bin_mapper.offsets_,
+            bins.zero_codes,
+            self.row_order,
+            start,
+            end,
+            self.g,
+            self.h,
+        )
+
+    def _partition(self, start, end, feature, split_bin):
+        bins = self.binned
+        return _partition_sparse_rows(
+            self.row_order,
+            start,
+            end,
+            bins.col_indptr,
+            bins.col_rows,
+            bins.col_codes,
+            feature,
+            bins.zero_codes[feature],
+            split_bin,
+            self.row_codes,
+            self.scratch,
+        )
+
+
 def make_exact_splitter(Xt, presorted_rows, g, h, min_samples_leaf):
     """Splitter over float features ``Xt`` of shape (n_features, n_samples);
     ``presorted_rows`` is partitioned in place."""
     return _ExactSplitter(Xt, presorted_rows, g, h, min_samples_leaf)
 
 
-def make_histogram_splitter(binned, bin_mapper, rows, g, h, min_samples_leaf):
-    """Splitter over binned features (``binned`` from :class:`BinMapper`)."""
-    return _HistogramSplitter(binned, bin_mapper, rows, g, h, min_samples_leaf)
+def make_histogram_splitter(
+    binned, bin_mapper, rows, g, h, min_samples_leaf, node_midpoints=False
+):
+    """Splitter over binned features: ``binned`` from
+    :meth:`BinMapper.transform` or :meth:`BinMapper.transform_sparse`."""
+    splitter = (
+        _SparseHistogramSplitter
+        if isinstance(binned, SparseBins)
+        else _HistogramSplitter
+    )
+    return splitter(binned, bin_mapper, rows, g, h, min_samples_leaf, node_midpoints)
 
 
 # --------------------------------------------------------------------------
@@ -571,6 +880,8 @@ def grow_tree(
     max_depth=3,
     max_leaf_nodes=None,
     min_samples_leaf=1,
+    min_samples_split=2,
+    min_impurity_decrease=0.0,
     max_features=None,
     random_state=None,
 ):
@@ -588,6 +899,13 @@ def grow_tree(
         Leaf limit; the split with the largest gain is taken first.
     min_samples_leaf : int, default=1
         Fewest rows a leaf may hold.
+    min_samples_split : int, default=2
+        Fewest rows a node must hold to be split.
+    min_impurity_decrease : float, default=0.0
+        A node is split only when its gain divided by the total weight
+        ``sum_i h_i`` of the tree's rows reaches this (scikit-learn's
+        weighted impurity decrease ``N_t / N * (I - N_L / N_t I_L - N_R / N_t
+        I_R)``, up to the same rounding margin of one machine epsilon).
     max_features : int or None, default=None
         Features drawn at random per node; ``None`` uses all.
     random_state : numpy RandomState, default=None
@@ -625,9 +943,12 @@ def grow_tree(
         nodes["n"].append(n_rows)
         return len(nodes["n"]) - 1
 
+    fewest_rows = max(min_samples_split, 2 * min_samples_leaf)
+    total_weight = h[splitter.rows(0, splitter.n_rows)].sum()
+
     def candidate(node, start, end, depth, hist):
         splittable = (max_depth is None or depth < max_depth) and (
-            end - start >= 2 * min_samples_leaf
+            end - start >= fewest_rows
         )
         if not splittable:
             return None
@@ -640,6 +961,8 @@ def grow_tree(
             start, end, hist, features
         )
         if not np.isfinite(gain) or gain <= 0 or split < 0:
+            return None
+        if gain / total_weight + _EPSILON < min_impurity_decrease:
             return None
         return _Candidate(
             -gain, node, start, end, depth, feature, threshold, split, gain, hist
