@@ -4,6 +4,13 @@ Data: ``make_classification(n_samples=20000, n_features=50, n_informative=20,
 random_state=0)``, 75 % to fit, 25 % to score (``--quick``: 4000 samples).
 Every library gets the same settings: AdaBoost with 200 stumps; gradient
 boosting with 200 trees of depth 3 and learning rate 0.1.
+
+Sparse input: KJV verses -> their book group (6 classes, from
+``bench_sequence``), TF-IDF features (sublinear tf, words in at least 2
+verses) kept as a CSR matrix; 8,000 verses to fit, 4,000 to score
+(``--quick``: 2,000 / 1,000); gradient boosting with 100 rounds of depth-3
+trees, one per class, on the sparse matrix as it is. Needs Debian's
+``bible-kjv-text``.
 """
 
 from sklearn import ensemble as sk_ensemble
@@ -14,6 +21,7 @@ from sklearn.tree import DecisionTreeClassifier
 from ml2learn.ensemble import AdaBoostClassifier, GradientBoostingClassifier
 
 from ._common import Result, optional_import, time_fit
+from .bench_sequence import load_verse_groups
 
 
 def _data(quick):
@@ -36,6 +44,68 @@ def _warm_up(X, y):
 
 
 def run(quick=False):
+    return _dense_rows(quick) + _sparse_text_rows(quick)
+
+
+def _sparse_text_rows(quick):
+    from ml2learn.text import TfidfVectorizer
+
+    data = load_verse_groups()
+    if data is None:
+        print("  [bible-kjv-text is not installed: apt-get install bible-kjv-text]")
+        return []
+    texts, groups = data
+    n_train, n_test = (2000, 1000) if quick else (8000, 4000)
+    train_text, test_text, y_train, y_test = train_test_split(
+        texts, groups, train_size=n_train, test_size=n_test, random_state=0,
+        stratify=groups,
+    )  # fmt: skip
+    vectorizer = TfidfVectorizer(tf="sublinear", lowercase=True, min_df=2)
+    X_train = vectorizer.fit_transform(train_text)
+    X_test = vectorizer.transform(test_text)
+    n_rounds = 20 if quick else 100
+    task = (
+        f"GB on sparse TF-IDF ({X_train.shape[0]} x {X_train.shape[1]}, "
+        f"{X_train.nnz} stored), {n_rounds} rounds d3"
+    )
+    gb = dict(n_estimators=n_rounds, max_depth=3, learning_rate=0.1)
+    contenders = [
+        ("ml2learn", "GradientBoostingClassifier(exact) on CSR",
+         lambda: GradientBoostingClassifier(**gb), 1 if quick else 3),
+        ("ml2learn", "GradientBoostingClassifier(hist) on CSR",
+         lambda: GradientBoostingClassifier(**gb, tree_method="hist"),
+         1 if quick else 3),
+        ("scikit-learn", "GradientBoostingClassifier on CSR",
+         lambda: sk_ensemble.GradientBoostingClassifier(**gb, random_state=0), 1),
+    ]  # fmt: skip
+    lightgbm = optional_import("lightgbm")
+    if lightgbm is not None:
+        contenders.append(
+            (
+                "LightGBM",
+                "LGBMClassifier(num_leaves=8, max_depth=3) on CSR",
+                lambda: lightgbm.LGBMClassifier(
+                    **gb,
+                    num_leaves=8,
+                    min_child_samples=1,
+                    verbose=-1,
+                    random_state=0,
+                ),  # fmt: skip
+                1 if quick else 3,
+            )
+        )
+    results = []
+    for library, model, make, repeats in contenders:
+        seconds, fitted = time_fit(make, X_train, y_train, repeats)
+        score = fitted.score(X_test, y_test)
+        print(f"  {library:<13} {model:<50} {seconds:8.3f} s  accuracy {score:.4f}")
+        results.append(
+            Result(task, library, model, seconds, score, "accuracy", repeats)
+        )
+    return results
+
+
+def _dense_rows(quick):
     X_train, X_test, y_train, y_test = _data(quick)
     _warm_up(X_train, y_train)
     n_trees = 50 if quick else 200

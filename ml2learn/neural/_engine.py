@@ -82,6 +82,10 @@ class TrainingRun:
     extras: dict = field(default_factory=dict)
 
 
+def _silent(*args):
+    """A message sink that drops the messages (picklable, unlike a lambda)."""
+
+
 def _continuation_seed(seed, epochs_done):
     """The seed of a continuation after ``epochs_done`` epochs: a function
     of the estimator's seed and its state, so that two continuations of one
@@ -213,7 +217,7 @@ class NeuralEngine(BaseEstimator, metaclass=ABCMeta):
         if options.record_gradient_norms:
             callbacks.append(("gradient_norms", GradientNormRecorder()))
         if options.early_stopping:
-            sink = print if self.verbose else (lambda *args: None)
+            sink = print if self.verbose else _silent
             stopper = LowestLossEarlyStopping(options.patience, options.min_delta, sink)
             callbacks.append(("early_stopping", stopper))
         if self.verbose >= 2:

@@ -8,9 +8,14 @@ cross-entropy per label for multi-label targets, linear + squared error for
 
 from numbers import Integral, Real
 
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
 from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_layer_sizes
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
+from ._nets import SparseRows
 from ._tasks import (
     REGRESSION_ATTRIBUTES_DOC,
     NeuralClassifierMixin,
@@ -108,6 +113,34 @@ class _BaseMLP(FeatureExtractorMixin, BaseNeuralEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
 
+    # sparse input (a TF-IDF matrix): kept sparse, densified per mini-batch
+
+    def _validate_X(self, X, reset):
+        return validate_data(
+            self, X, dtype=np.float32, accept_sparse="csr", reset=reset
+        )
+
+    def _validate_Xy(self, X, y, reset):
+        return validate_data(
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            accept_sparse="csr",
+            reset=reset,
+            multi_output=True,
+        )
+
+    def _inputs_tensor(self, X):
+        if sp.issparse(X):
+            return SparseRows(X)
+        return super()._inputs_tensor(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _hidden_sizes(self):
         return check_layer_sizes(
             self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=True
@@ -201,9 +234,16 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
         """A multi-layer perceptron regressor trained with mini-batches.
 
     Hidden layers ``h_l = g(W_l h_{l-1} + b_l)`` and a linear output layer,
-    one unit per target column, trained on the squared error.
+    one unit per target column, trained on the squared error, or on the
+    Poisson deviance through a log link for counts (``loss="poisson"``).
 """
-        + _PARAMETERS_DOC
+        + _MLP_ARCHITECTURE_DOC
+        + """    loss : {"squared_error", "poisson"}, default="squared_error"
+        The squared error of the standardised targets, or the Poisson
+        deviance of ``y / y_scale_`` with the prediction ``exp(f(x))``
+        (targets must be non-negative; scikit-learn's ``loss="poisson"``).
+"""
+        + TRAINING_MARKER
         + """
     Attributes
     ----------"""
@@ -223,6 +263,12 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
     plus ``l1 * sum |W|``, on the standardised targets ``z = (y - y_mean_) /
     y_scale_``; ``predict`` returns ``y_mean_ + y_scale_ f(x)``.
 
+    With ``loss="poisson"`` the per-sample loss is ``exp(f) - z f`` with
+    ``z = y / y_scale_`` (the half Poisson deviance ``z log(z / mu) - z + mu``
+    at ``mu = exp(f)``, less the terms that do not depend on ``f``, so
+    ``loss_curve_`` differs from the deviance by a constant), and
+    ``predict`` returns ``y_scale_ exp(f(x))``.
+
     References
     ----------
     .. [1] D. E. Rumelhart, G. E. Hinton and R. J. Williams, "Learning
@@ -239,3 +285,83 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
     True
     """
     )
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        loss="squared_error",
+        dropout=0.0,
+        batch_norm=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        momentum=0.9,
+        nesterov=False,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        weight_decay=0.0,
+        l1=0.0,
+        gradient_clip_norm=None,
+        gradient_clip_value=None,
+        weight_init="default",
+        max_epochs=200,
+        batch_size="auto",
+        early_stopping=False,
+        patience=5,
+        min_delta=1e-3,
+        validation_fraction=0.1,
+        warm_start=False,
+        init_from=None,
+        freeze=None,
+        fine_tune_lr_factor=1.0,
+        record_gradient_norms=False,
+        feature_layer=None,
+        random_state=None,
+        device="cpu",
+        accelerator=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            lr_schedule=lr_schedule,
+            lr_decay=lr_decay,
+            lr_step_size=lr_step_size,
+            weight_decay=weight_decay,
+            l1=l1,
+            gradient_clip_norm=gradient_clip_norm,
+            gradient_clip_value=gradient_clip_value,
+            weight_init=weight_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            early_stopping=early_stopping,
+            patience=patience,
+            min_delta=min_delta,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            init_from=init_from,
+            freeze=freeze,
+            fine_tune_lr_factor=fine_tune_lr_factor,
+            record_gradient_norms=record_gradient_norms,
+            feature_layer=feature_layer,
+            random_state=random_state,
+            device=device,
+            accelerator=accelerator,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.loss = loss

@@ -26,6 +26,7 @@ __all__ = [
     "AcceleratedNet",
     "Net",
     "SliceIterator",
+    "SparseRows",
     "TensorDataset",
     "float64_call",
     "float64_state",
@@ -44,6 +45,53 @@ OPTIMIZERS = {
 
 def _pick(tensor, rows):
     return None if tensor is None else tensor[rows]
+
+
+class SparseRows:
+    """A scipy CSR matrix whose rows become dense tensors only when indexed.
+
+    It stands where the engine holds an input tensor: ``rows[i]`` (an int,
+    a slice or an index tensor) is the dense float tensor of those rows, so
+    a TF-IDF matrix is densified one mini-batch at a time; :meth:`subset`
+    keeps the rows sparse.
+    """
+
+    def __init__(self, matrix, dtype=torch.float32):
+        self.matrix = matrix
+        self.dtype = dtype
+
+    def __len__(self):
+        return self.matrix.shape[0]
+
+    @property
+    def shape(self):
+        return self.matrix.shape
+
+    def _numpy_dtype(self):
+        return np.float64 if self.dtype == torch.float64 else np.float32
+
+    def __getitem__(self, rows):
+        if isinstance(rows, torch.Tensor):
+            rows = rows.numpy()
+        block = self.matrix[rows]
+        block = block.toarray() if hasattr(block, "toarray") else np.asarray(block)
+        return torch.from_numpy(block.astype(self._numpy_dtype(), copy=False))
+
+    def subset(self, rows):
+        """The rows ``rows`` as :class:`SparseRows`."""
+        if isinstance(rows, torch.Tensor):
+            rows = rows.numpy()
+        return SparseRows(self.matrix[rows], self.dtype)
+
+    def is_floating_point(self):
+        return True
+
+    def double(self):
+        return SparseRows(self.matrix, torch.float64)
+
+
+def _take_rows(inputs, rows):
+    return inputs.subset(rows) if isinstance(inputs, SparseRows) else inputs[rows]
 
 
 class TensorDataset(torch.utils.data.Dataset):
@@ -66,7 +114,9 @@ class TensorDataset(torch.utils.data.Dataset):
     def subset(self, rows):
         rows = torch.as_tensor(rows)
         return TensorDataset(
-            self.X[rows], _pick(self.y, rows), _pick(self.sample_weight, rows)
+            _take_rows(self.X, rows),
+            _pick(self.y, rows),
+            _pick(self.sample_weight, rows),
         )
 
 

@@ -25,9 +25,11 @@ __all__ = [
 REGRESSION_ATTRIBUTES_DOC = """
     y_mean_ : ndarray of shape (n_outputs,)
         Mean of every target column in the first fit; the network learns
-        ``(y - y_mean_) / y_scale_`` and predicts in ``y``'s units.
+        ``(y - y_mean_) / y_scale_`` and predicts in ``y``'s units (0 for the
+        Poisson loss).
     y_scale_ : ndarray of shape (n_outputs,)
-        Standard deviation of every target column (1 for constant ones)."""
+        Standard deviation of every target column (1 for constant ones); for
+        the Poisson loss the column's mean (1 where it is 0)."""
 
 
 class NeuralClassifierMixin(ClassifierMixin):
@@ -166,29 +168,48 @@ class NeuralClassifierMixin(ClassifierMixin):
 
 class NeuralRegressorMixin(RegressorMixin):
     """Values from a linear output layer, trained on the squared error of
-    the standardised targets.
+    the standardised targets, or on the Poisson deviance through a log link
+    for estimators with ``loss="poisson"``.
 
     Every target column is standardised with the first fit's mean and
     standard deviation (``y_mean_``, ``y_scale_``) before training and the
     outputs are put back in ``y``'s units at prediction, so that the
     defaults train on targets of any scale (the losses in ``loss_curve_``
-    are in standardised units).
+    are in standardised units). For the Poisson loss the columns are only
+    divided by their mean, which keeps counts non-negative and scales the
+    deviance by a constant: the prediction is ``y_scale_ * exp(f(x))``.
     """
+
+    def _poisson(self):
+        return getattr(self, "loss", "squared_error") == "poisson"
 
     def _encode_targets(self, y, reset, classes=None):
         y = np.asarray(y, dtype=np.float64)
         if not np.all(np.isfinite(y)):
             raise ValueError("y must be finite; got NaN or infinity.")
         target = y.reshape(len(y), -1)
+        if self._poisson() and target.min() < 0:
+            raise ValueError(
+                'loss="poisson" needs non-negative targets y (counts or rates); '
+                f"got a minimum of {target.min():g}."
+            )
         if reset:
             self._y_ndim = y.ndim
-            self.y_mean_ = target.mean(axis=0)
-            scale = target.std(axis=0)
-            self.y_scale_ = np.where(scale > 0, scale, 1.0)
+            if self._poisson():
+                mean = target.mean(axis=0)
+                self.y_mean_ = np.zeros(target.shape[1])
+                self.y_scale_ = np.where(mean > 0, mean, 1.0)
+            else:
+                self.y_mean_ = target.mean(axis=0)
+                scale = target.std(axis=0)
+                self.y_scale_ = np.where(scale > 0, scale, 1.0)
         standard = (target - self.y_mean_) / self.y_scale_
         return torch.from_numpy(standard.astype(np.float32)), target.shape[1]
 
     def _make_criterion(self):
+        if self._poisson():
+            # exp(f) - z f: the half Poisson deviance up to terms free of f
+            return torch.nn.PoissonNLLLoss(log_input=True, reduction="none")
         return torch.nn.MSELoss(reduction="none")
 
     def predict(self, X):
@@ -205,10 +226,13 @@ class NeuralRegressorMixin(RegressorMixin):
             Predictions, 1-D when the training target was.
         """
         output = self._forward(self._predict_input(X)).astype(np.float64)
+        if self._poisson():
+            output = np.exp(output)
         output = output * self.y_scale_ + self.y_mean_
         return output.ravel() if self._y_ndim == 1 else output
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self._poisson()
         return tags

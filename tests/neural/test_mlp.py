@@ -427,3 +427,85 @@ def test_device_choice():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             MLPClassifier(max_epochs=1, device="cuda").fit(X_clf, y_clf)
+
+
+# -- sparse input, the Poisson loss, pickling an early-stopped fit ---------------
+
+
+def test_sparse_input_trains_and_predicts_as_the_dense_matrix():
+    import scipy.sparse as sp
+
+    X = np.where(np.abs(X_clf) < 0.8, 0.0, X_clf)
+    params = dict(FAST, max_epochs=4, random_state=0)
+    dense = MLPClassifier(**params).fit(X, y_clf)
+    for layout in (sp.csr_matrix, sp.csc_matrix, sp.coo_array):
+        sparse = MLPClassifier(**params).fit(layout(X), y_clf)
+        np.testing.assert_array_equal(sparse.loss_curve_, dense.loss_curve_)
+        np.testing.assert_allclose(
+            sparse.predict_proba(layout(X)), dense.predict_proba(X), rtol=1e-12
+        )
+        np.testing.assert_allclose(sparse.transform(layout(X)), dense.transform(X))
+    stopped = MLPClassifier(**params, early_stopping=True).fit(sp.csr_matrix(X), y_clf)
+    assert len(stopped.validation_loss_curve_) == len(stopped.loss_curve_)
+
+
+def test_tfidf_features_into_an_mlp():
+    from sklearn.pipeline import make_pipeline
+
+    from ml2learn.text import TfidfVectorizer
+
+    def documents(numbers):
+        cats = [f"the cat sat on mat number {i}" for i in numbers]
+        stocks = [f"stocks fell as markets closed lower day {i}" for i in numbers]
+        return cats + stocks, np.repeat([0, 1], len(numbers))
+
+    texts, y = documents(range(30))
+    pipe = make_pipeline(
+        TfidfVectorizer(), MLPClassifier(**FAST, max_epochs=20, random_state=0)
+    )
+    unseen, y_unseen = documents(range(90, 95))
+    assert pipe.fit(texts, y).score(unseen, y_unseen) == 1.0
+
+
+def test_poisson_loss_is_the_deviance_through_a_log_link():
+    reg = MLPRegressor(loss="poisson")
+    criterion = reg._make_criterion()
+    f = torch.tensor([[0.3], [-1.2], [2.0]])
+    z = torch.tensor([[1.0], [0.0], [4.0]])
+    np.testing.assert_allclose(
+        criterion(f, z).numpy(), (torch.exp(f) - z * f).numpy(), rtol=1e-6
+    )
+    with pytest.raises(ValueError, match="non-negative targets"):
+        reg.fit(X_reg, y_reg)
+
+
+def test_poisson_loss_fits_counts_better_than_the_squared_error():
+    from sklearn.metrics import mean_poisson_deviance
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(1500, 3)
+    mu = 20 * np.exp(0.8 * X[:, 0] - 0.5 * X[:, 1] ** 2 + 1.0)
+    y = rng.poisson(mu).astype(float)
+    params = dict(hidden_layer_sizes=(32,), learning_rate=3e-3, max_epochs=30)
+    poisson = MLPRegressor(loss="poisson", **params, random_state=0).fit(
+        X[:1000], y[:1000]
+    )
+    assert poisson.y_mean_ == 0 and poisson.y_scale_ == pytest.approx(y[:1000].mean())
+    predicted = poisson.predict(X[1000:])
+    assert predicted.min() > 0
+    deviance = mean_poisson_deviance(y[1000:], predicted)
+    # the true means reach 1.03, this fit 1.69 (a short training); the
+    # squared error with negative predictions clipped 5 to 6
+    assert deviance < 2.0 * mean_poisson_deviance(y[1000:], mu[1000:])
+    squared = MLPRegressor(**params, random_state=0).fit(X[:1000], y[:1000])
+    clipped = np.clip(squared.predict(X[1000:]), 1e-9, None)
+    assert deviance < mean_poisson_deviance(y[1000:], clipped) / 2
+
+
+def test_an_early_stopped_fit_pickles():
+    import pickle
+
+    clf = MLPClassifier(**FAST, max_epochs=3, early_stopping=True, random_state=0)
+    clf.fit(X_clf, y_clf)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X_clf), clf.predict_proba(X_clf))
