@@ -252,6 +252,19 @@ def test_clone_and_pickle_round_trip(name, cls):
     assert clone(fitted).get_params() == estimator.get_params()
 
 
+CLASSIFIERS = [(n, c) for n, c in ESTIMATORS if is_classifier(_instance(c))]
+
+
+@pytest.mark.parametrize("name, cls", CLASSIFIERS, ids=[n for n, _ in CLASSIFIERS])
+def test_labels_mixing_strings_and_numbers_are_named(name, cls):
+    estimator = _api_version(_instance(cls))
+    X, y = _data(estimator)
+    mixed = y.astype(object)
+    mixed[y == 0] = "zero"
+    with pytest.raises(ValueError, match="y mixes strings and other values"):
+        estimator.fit(X, mixed)
+
+
 @pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
 def test_pipeline_grid_search_parallel(name, cls):
     estimator = _api_version(_instance(cls))

@@ -10,14 +10,17 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import KFold
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..ensemble import AdaBoostClassifier
 from ..ensemble._adaboost import _weighted_median
 from ..ensemble._base import BoostRound
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
-from ..utils.validation import check_classification_targets_min2, check_sample_weight
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+    check_sample_weight,
+)
 from ._domains import UNLABELLED, check_sample_domain
 
 __all__ = ["TrAdaBoostClassifier", "TrAdaBoostRegressor"]

@@ -10,11 +10,13 @@ from scipy import sparse
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.tree import DecisionTreeRegressor
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._param_validation import StrOptions, _fit_context
-from ..utils.validation import check_classification_targets_min2
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+)
 from ._base import BaseWeightBoosting, BoostRound
 from ._stump import DecisionStump, _presort
 

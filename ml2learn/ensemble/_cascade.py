@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -19,7 +19,10 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
-from ..utils.validation import check_classification_targets_min2
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+)
 from ._adaboost import AdaBoostClassifier
 from ._detection import check_photograph, image_pyramid, non_max_suppression
 from ._haar import HaarFeatures, window_statistics

@@ -23,7 +23,6 @@ from sklearn.base import (
 )
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from ..utils._param_validation import (
@@ -33,7 +32,11 @@ from ..utils._param_validation import (
     StrOptions,
     _fit_context,
 )
-from ..utils.validation import check_classification_targets_min2, check_sample_weight
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+    check_sample_weight,
+)
 from ._losses import LOSSES, BinomialLogLoss, MultinomialLogLoss
 from ._tree import (
     BinMapper,

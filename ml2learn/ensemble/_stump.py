@@ -10,11 +10,14 @@ import numpy as np
 from numba import njit, prange
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._param_validation import _fit_context
-from ..utils.validation import check_classification_targets_min2, check_sample_weight
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+    check_sample_weight,
+)
 from ._tree import _midpoint
 
 __all__ = ["DecisionStump"]

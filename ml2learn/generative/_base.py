@@ -20,7 +20,6 @@ from sklearn.base import (
 )
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
@@ -30,7 +29,10 @@ from ..neural._engine import NeuralEngine
 from ..neural._nets import OPTIMIZERS, Net, TensorDataset, float64_call
 from ..neural._schedules import SCHEDULES
 from ..utils._param_validation import Interval, StrOptions, _fit_context
-from ..utils.validation import check_classification_targets_min2
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+)
 from ._losses import discriminator_loss, generator_loss
 
 __all__ = ["GANDiversityWarning"]

@@ -5,10 +5,13 @@ entity tagger does."""
 import numpy as np
 import torch
 from scipy.special import softmax
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, validate_data
 
-from ..utils.validation import check_classification_targets_min2, check_sample_weight
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+    check_sample_weight,
+)
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._rnn import _BaseRNN
 from ._sequence_input import _SequenceInput

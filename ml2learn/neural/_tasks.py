@@ -11,10 +11,13 @@ import numpy as np
 import torch
 from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ..utils.validation import check_classification_targets_min2
+from ..utils.validation import (
+    check_classification_targets,
+    check_classification_targets_min2,
+)
 
 __all__ = [
     "REGRESSION_ATTRIBUTES_DOC",
@@ -36,6 +39,7 @@ class NeuralClassifierMixin(ClassifierMixin):
     """Classes from logits; the loss follows the target type."""
 
     def _encode_targets(self, y, reset, classes=None):
+        check_classification_targets(y)
         if reset:
             self._multilabel = type_of_target(y) == "multilabel-indicator"
         if self._multilabel:
@@ -43,7 +47,6 @@ class NeuralClassifierMixin(ClassifierMixin):
             if reset:
                 self.classes_ = np.arange(y.shape[1])
             return torch.from_numpy(y.astype(np.float32)), y.shape[1]
-        check_classification_targets(y)
         y = column_or_1d(y, warn=True)
         if reset:
             self.classes_ = np.unique(y if classes is None else classes)

@@ -4,10 +4,12 @@ import os
 from numbers import Integral
 
 import numpy as np
+from sklearn.utils.multiclass import check_classification_targets as _sklearn_check
 from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
     "check_allocation",
+    "check_classification_targets",
     "check_classification_targets_min2",
     "check_layer_sizes",
     "check_sample_weight",
@@ -111,6 +113,38 @@ def check_layer_sizes(sizes, name, *, allow_empty=False):
     if not widths and not allow_empty:
         raise ValueError(f"{name} must hold at least one layer width; got {sizes!r}.")
     return tuple(int(s) for s in widths)
+
+
+def check_classification_targets(y):
+    """scikit-learn's check that ``y`` holds class labels, after a check
+    that the labels do not mix strings with numbers (which scikit-learn
+    reports as an unknown label type).
+
+    Parameters
+    ----------
+    y : array-like
+        Class labels.
+
+    Raises
+    ------
+    ValueError
+        When labels mix strings and other types, or are not class labels.
+    """
+    if hasattr(y, "dtype"):
+        dense = not hasattr(y, "toarray")
+        labels = np.asarray(y) if dense else None
+    else:
+        labels = np.asarray(y, dtype=object)
+    if labels is not None and labels.dtype.kind == "O":
+        flat = labels.ravel()
+        is_text = np.array([isinstance(v, str) for v in flat], dtype=bool)
+        if is_text.any() and not is_text.all():
+            text, other = flat[is_text][0], flat[~is_text][0]
+            raise ValueError(
+                "y mixes strings and other values as class labels (for example "
+                f"{text!r} and {other!r}); give every label the same type."
+            )
+    _sklearn_check(y)
 
 
 def check_classification_targets_min2(classes):
