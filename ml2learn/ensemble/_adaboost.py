@@ -481,8 +481,15 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
     loss : {"linear", "square", "exponential"}, default="linear"
         ``L_i = e_i``, ``e_i^2`` or ``1 - exp(-e_i)`` with ``e_i = |y_i -
         h(x_i)| / max_j |y_j - h(x_j)|``.
+    sampling : {"resample", "reweight"}, default="reweight"
+        How a learner sees ``D_t``: ``"resample"`` fits it on ``n`` rows
+        drawn with replacement with probabilities ``D_t`` (Drucker's
+        algorithm, and scikit-learn's), ``"reweight"`` passes ``D_t`` as its
+        ``sample_weight`` (deterministic; integer weights then act as
+        repeated rows). A learner whose ``fit`` takes no ``sample_weight`` is
+        always resampled.
     random_state : int, RandomState instance or None, default=None
-        Seeds the weak learners and any bootstrap sample.
+        Seeds the weak learners and the bootstrap samples.
 
     Attributes
     ----------
@@ -512,11 +519,16 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
 
     Notes
     -----
-    Drucker fits each learner on a sample drawn with probabilities ``D_t``;
-    ml2learn passes ``D_t`` as ``sample_weight`` instead (boosting by
-    reweighting), which is deterministic and makes integer weights equivalent
-    to repeated rows. Learners without ``sample_weight`` are fitted on the
-    weighted bootstrap sample, as in the paper. Boosting stops when
+    Drucker fits each learner on a sample drawn with probabilities ``D_t``
+    (``sampling="resample"``, equal bit for bit to scikit-learn's
+    ``AdaBoostRegressor`` with the same ``random_state`` and learner). The
+    default passes ``D_t`` as ``sample_weight`` instead (boosting by
+    reweighting): it is deterministic and makes integer weights equivalent
+    to repeated rows, which scikit-learn's sample-weight checks require and
+    resampling cannot meet. Resampling scores higher on held-out data: R^2
+    0.434 against 0.427 on the diabetes set and 0.3 to 0.8 points more on
+    four other sets in repeated 5-fold cross-validation
+    (``benchmarks/results/boosting.md``). Boosting stops when
     ``Lbar_t >= 0.5`` (that learner is dropped unless it is the first) or when
     ``Lbar_t = 0`` (a perfect learner, kept with vote 1).
 
@@ -538,6 +550,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
     _parameter_constraints: dict = {
         **BaseWeightBoosting._parameter_constraints,
         "loss": [StrOptions({"linear", "square", "exponential"})],
+        "sampling": [StrOptions({"resample", "reweight"})],
     }
 
     def __init__(
@@ -547,6 +560,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         n_estimators=50,
         learning_rate=1.0,
         loss="linear",
+        sampling="reweight",
         random_state=None,
     ):
         super().__init__(
@@ -556,6 +570,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
             random_state=random_state,
         )
         self.loss = loss
+        self.sampling = sampling
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, monitor=None):
@@ -593,7 +608,9 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
 
     def _boost(self, iboost, X, y, sample_weight, random_state):
         """One round of AdaBoost.R2."""
-        estimator = self._fit_weak_learner(X, y, sample_weight, random_state)
+        estimator = self._fit_weak_learner(
+            X, y, sample_weight, random_state, resample=self.sampling == "resample"
+        )
         error = np.abs(estimator.predict(X) - y)
         largest = error[sample_weight > 0].max()
         if largest > 0:

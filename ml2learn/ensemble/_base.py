@@ -157,18 +157,21 @@ class BaseWeightBoosting(BaseEstimator, metaclass=ABCMeta):
     def _release_rounds(self):
         """Hook run once after the rounds, to free what ``_prepare_rounds`` kept."""
 
-    def _fit_weak_learner(self, X, y, sample_weight, random_state):
+    def _fit_weak_learner(self, X, y, sample_weight, random_state, resample=False):
         """Fit a fresh copy of ``estimator_`` on the distribution ``sample_weight``.
 
-        A learner whose ``fit`` takes ``sample_weight`` gets the weights; any
-        other is fitted on a bootstrap sample drawn with probabilities
-        ``sample_weight`` (boosting by resampling).
+        A learner whose ``fit`` takes ``sample_weight`` gets the weights
+        (boosting by reweighting) unless ``resample``; with ``resample``, or
+        for any other learner, it is fitted on a bootstrap sample of the size
+        of ``X`` drawn with probabilities ``sample_weight`` (boosting by
+        resampling). The learner's seed is drawn first, then the sample, as
+        scikit-learn does.
         """
         estimator = clone(self.estimator_)
         if "random_state" in estimator.get_params():
             seed = random_state.randint(np.iinfo(np.int32).max)
             estimator.set_params(random_state=seed)
-        if has_fit_parameter(estimator, "sample_weight"):
+        if not resample and has_fit_parameter(estimator, "sample_weight"):
             return estimator.fit(X, y, sample_weight=sample_weight)
         n_samples = X.shape[0]
         rows = random_state.choice(n_samples, size=n_samples, p=sample_weight)

@@ -325,6 +325,45 @@ def test_r2_prediction_is_weighted_median():
 
 
 @pytest.mark.parametrize("loss", ["linear", "square", "exponential"])
+def test_resampling_is_drucker_and_scikit_learns_algorithm(loss):
+    from sklearn.tree import DecisionTreeRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    ours = AdaBoostRegressor(n_estimators=30, loss=loss, sampling="resample")
+    ours.set_params(random_state=0).fit(X, y)
+    theirs = sk_ensemble.AdaBoostRegressor(
+        DecisionTreeRegressor(max_depth=3), n_estimators=30, loss=loss, random_state=0
+    ).fit(X, y)
+    # the same seeds, bootstrap samples, weights and votes: bit for bit
+    # (scikit-learn pads its arrays with zeros after an early stop)
+    n_rounds = len(ours.estimators_)
+    assert n_rounds == len(theirs.estimators_)
+    np.testing.assert_array_equal(
+        ours.estimator_weights_, theirs.estimator_weights_[:n_rounds]
+    )
+    np.testing.assert_array_equal(
+        ours.estimator_errors_, theirs.estimator_errors_[:n_rounds]
+    )
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    again = AdaBoostRegressor(n_estimators=30, loss=loss, sampling="resample")
+    np.testing.assert_array_equal(
+        again.set_params(random_state=0).fit(X, y).predict(X), ours.predict(X)
+    )
+    other = again.set_params(random_state=1).fit(X, y).predict(X)
+    assert not np.array_equal(other, ours.predict(X))
+
+
+def test_reweighting_is_the_deterministic_default():
+    X, y = load_diabetes(return_X_y=True)
+    assert AdaBoostRegressor().sampling == "reweight"
+    a = AdaBoostRegressor(n_estimators=10, random_state=0).fit(X, y)
+    b = AdaBoostRegressor(n_estimators=10, random_state=1).fit(X, y)
+    np.testing.assert_allclose(a.predict(X), b.predict(X))
+    with pytest.raises(ValueError, match="sampling"):
+        AdaBoostRegressor(sampling="bootstrap").fit(X, y)
+
+
+@pytest.mark.parametrize("loss", ["linear", "square", "exponential"])
 def test_r2_agrees_with_sklearn(loss):
     X, y = make_regression(n_samples=1500, n_features=10, noise=10, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
