@@ -148,6 +148,21 @@ def test_convolutional_extractor_and_regressor():
     assert reg.score(X_s, 100 * X_s[:, 0] + 5) > 0.8
 
 
+def test_regressor_defaults_train_on_unscaled_inputs():
+    from sklearn.base import clone
+    from sklearn.utils.estimator_checks import check_fit_idempotent, check_n_features_in
+
+    reg = DANNRegressor()
+    assert reg.learning_rate == 0.01 == clone(reg).get_params()["learning_rate"]
+    assert DANNClassifier().learning_rate == 0.05
+    # scikit-learn's checks on features near 100, with the default 200 epochs
+    check_fit_idempotent("DANNRegressor", reg)
+    check_n_features_in("DANNRegressor", reg)
+    # the classifier's rate diverges there
+    with pytest.raises(ValueError, match="lower learning_rate"):
+        check_n_features_in("DANNRegressor", DANNRegressor(learning_rate=0.05))
+
+
 def test_bad_domains():
     data, (X, y, domain) = _moons(50)
     with pytest.raises(ValueError, match="every row is a target row"):
