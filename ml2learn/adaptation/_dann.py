@@ -15,6 +15,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from sklearn.base import is_classifier
 from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from torch import nn
@@ -610,7 +611,9 @@ class _BaseDANN(FeatureExtractorMixin, BaseNeuralEstimator):
         self, X, y, sample_domain, sample_weight, partial=False, classes=None
     ):
         X_all, y_all = self._validate_Xy(X, y, reset=not self._continues(partial))
-        sample_domain = check_sample_domain(sample_domain, X_all.shape[0])
+        sample_domain = check_sample_domain(
+            sample_domain, X_all.shape[0], y_all, classification=is_classifier(self)
+        )
         sample_weight = check_sample_weight(sample_weight, X_all, dtype=np.float32)
         source = sample_domain > 0
         if not source.any():

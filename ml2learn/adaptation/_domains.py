@@ -23,7 +23,9 @@ def pack_domains(X_source, y_source, X_target, y_target=None):
         Target rows.
     y_target : array-like of shape (n_target,), default=None
         Target labels when known; None marks every target row unlabelled
-        (``y = -1``).
+        (``y = -1``, skada's convention, which needs numeric labels: encode
+        string classes with :class:`sklearn.preprocessing.LabelEncoder`
+        first).
 
     Returns
     -------
@@ -55,6 +57,13 @@ def pack_domains(X_source, y_source, X_target, y_target=None):
             f"{X_target.shape[1:]}; they must match."
         )
     if y_target is None:
+        if y_source.dtype.kind not in "iuf":
+            raise ValueError(
+                "pack_domains marks unlabelled target rows with y = -1, which "
+                f"labels of dtype {y_source.dtype} cannot hold; encode the classes "
+                "as integers first (sklearn.preprocessing.LabelEncoder) or give "
+                "y_target."
+            )
         y_target = np.full(len(X_target), UNLABELLED, dtype=y_source.dtype)
     else:
         y_target = np.asarray(y_target)
@@ -67,7 +76,7 @@ def pack_domains(X_source, y_source, X_target, y_target=None):
     return X, y, sample_domain
 
 
-def check_sample_domain(sample_domain, n_samples):
+def check_sample_domain(sample_domain, n_samples, y=None, classification=False):
     """Validate ``sample_domain``; None means every row is source.
 
     Parameters
@@ -76,6 +85,12 @@ def check_sample_domain(sample_domain, n_samples):
         Non-zero integer domain ids: positive source, negative target.
     n_samples : int
         Rows of ``X``.
+    y : array-like of shape (n_samples,), default=None
+        The labels, for a classifier (``classification=True``): with
+        ``sample_domain=None`` they must not hold the ``-1`` of unlabelled
+        target rows, which would otherwise be learned as a class.
+    classification : bool, default=False
+        Whether ``y`` holds class labels.
 
     Returns
     -------
@@ -83,6 +98,16 @@ def check_sample_domain(sample_domain, n_samples):
         Integer ids.
     """
     if sample_domain is None:
+        if classification and y is not None:
+            labels = np.asarray(y)
+            if labels.dtype.kind in "iuf" and np.any(labels == UNLABELLED):
+                raise ValueError(
+                    "y holds -1, the mark of unlabelled target rows (as "
+                    "pack_domains writes it), but sample_domain is None, so every "
+                    "row would be a labelled source row and -1 a class. Pass the "
+                    "sample_domain that pack_domains returned, or recode a class "
+                    "that really is -1."
+                )
         return np.ones(n_samples, dtype=np.int64)
     sample_domain = np.asarray(sample_domain)
     if sample_domain.ndim != 1 or len(sample_domain) != n_samples:
@@ -91,7 +116,9 @@ def check_sample_domain(sample_domain, n_samples):
             f"{sample_domain.shape} for {n_samples} rows."
         )
     if not np.issubdtype(sample_domain.dtype, np.integer):
-        if not np.all(np.mod(sample_domain, 1) == 0):
+        if sample_domain.dtype.kind not in "fb" or not np.all(
+            np.mod(sample_domain, 1) == 0
+        ):
             raise TypeError(
                 "sample_domain must hold integer domain ids (positive for source, "
                 f"negative for target); got dtype {sample_domain.dtype}."

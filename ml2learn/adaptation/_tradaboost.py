@@ -185,7 +185,9 @@ class TrAdaBoostClassifier(AdaBoostClassifier):
             The fitted ensemble.
         """
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=np.float64)
-        sample_domain = check_sample_domain(sample_domain, X.shape[0])
+        sample_domain = check_sample_domain(
+            sample_domain, X.shape[0], y, classification=True
+        )
         sample_weight = check_sample_weight(sample_weight, X)
         target = sample_domain < 0
         keep = _split_labelled(y, target)

@@ -16,7 +16,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._param_validation import (
+    Interval,
+    RegularExpression,
+    StrOptions,
+    _fit_context,
+)
 from ._validation import check_documents, iter_documents
 
 __all__ = ["BPETokenizer", "learn_bpe_merges"]
@@ -198,7 +203,7 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         "n_merges": [Interval(Integral, 0, None, closed="left"), None],
         "end_of_word": [str, None],
         "lowercase": ["boolean"],
-        "token_pattern": [str],
+        "token_pattern": [RegularExpression()],
         "output": [StrOptions({"tokens", "ids", "text"})],
         "unk_token": [str],
     }

@@ -17,7 +17,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.extmath import randomized_svd
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._param_validation import (
+    Interval,
+    RegularExpression,
+    StrOptions,
+    _fit_context,
+)
 from ._keyed_vectors import KeyedVectors
 from ._validation import normalize_unicode
 
@@ -341,7 +346,7 @@ class CooccurrenceEmbedding(BaseWordEmbedding):
         "scale": [StrOptions({"none", "singular_values", "sqrt"})],
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "lowercase": ["boolean"],
-        "token_pattern": [str],
+        "token_pattern": [RegularExpression()],
         "pooling": [StrOptions({"mean", "tfidf"})],
         "random_state": ["random_state"],
     }

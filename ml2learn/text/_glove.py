@@ -18,7 +18,12 @@ from numba import get_num_threads, njit, prange, set_num_threads
 from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
-from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._param_validation import (
+    Interval,
+    RegularExpression,
+    StrOptions,
+    _fit_context,
+)
 from ._cooccurrence import BaseWordEmbedding, count_cooccurrences
 from ._keyed_vectors import KeyedVectors
 from ._word2vec_sgd import get_num_threads_limit
@@ -193,7 +198,7 @@ class GloVe(BaseWordEmbedding):
         "vectors": [StrOptions({"sum", "words"})],
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "lowercase": ["boolean"],
-        "token_pattern": [str],
+        "token_pattern": [RegularExpression()],
         "pooling": [StrOptions({"mean", "tfidf"})],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],

@@ -13,7 +13,7 @@ from importlib import resources
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._param_validation import StrOptions, _fit_context
+from ..utils._param_validation import RegularExpression, StrOptions, _fit_context
 from ._validation import check_documents
 
 __all__ = ["ENGLISH_STOP_WORDS", "TextPreprocessor"]
@@ -90,7 +90,7 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "lowercase": ["boolean"],
         "punctuation": [StrOptions({"drop", "keep"})],
-        "token_pattern": [str, None],
+        "token_pattern": [RegularExpression(), None],
         "stop_words": [StrOptions({"english"}), list, tuple, set, frozenset, None],
         "lemmatize": ["boolean"],
         "stemmer": [StrOptions({"porter"}), None],
@@ -145,7 +145,14 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):
         if self.lemmatize:
             import simplemma
 
-            simplemma.lemmatize("test", lang=self.language)  # fails early if unknown
+            try:
+                simplemma.lemmatize("test", lang=self.language)
+            except ValueError as exc:
+                raise ValueError(
+                    f"language={self.language!r} is not a language simplemma "
+                    f"lemmatises ({exc}); give an ISO 639-1 code such as 'en', "
+                    "'de' or 'fr'."
+                ) from exc
         return self
 
     def _pattern(self):

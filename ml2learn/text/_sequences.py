@@ -11,7 +11,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._param_validation import (
+    HasMethods,
+    Interval,
+    RegularExpression,
+    StrOptions,
+    _fit_context,
+)
 from ._validation import check_documents
 
 __all__ = ["SequenceEncoder"]
@@ -99,7 +105,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         "padding": [StrOptions({"right", "left"})],
         "add_special_tokens": ["boolean"],
         "lowercase": ["boolean"],
-        "token_pattern": [str],
+        "token_pattern": [RegularExpression()],
     }
 
     def __init__(

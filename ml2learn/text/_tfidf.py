@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._param_validation import StrOptions, _fit_context
+from ..utils._param_validation import RegularExpression, StrOptions, _fit_context
 from ._validation import normalize_unicode
 
 __all__ = ["TfidfVectorizer"]
@@ -145,6 +145,7 @@ class TfidfVectorizer(CountVectorizer):
 
     _parameter_constraints: dict = {
         **CountVectorizer._parameter_constraints,
+        "token_pattern": [RegularExpression(), None],
         "tf": [StrOptions(set(TF_OPTIONS))],
         "idf": [StrOptions(set(IDF_OPTIONS)), None],
         "norm": [StrOptions({"l1", "l2"}), None],
@@ -353,7 +354,9 @@ class TfidfVectorizer(CountVectorizer):
             Maps a document to the string the tokenizer cuts.
         """
         preprocess = super().build_preprocessor()
-        return lambda document: preprocess(normalize_unicode(document))
+        return lambda document: preprocess(
+            normalize_unicode(document, name="raw_documents")
+        )
 
     def _check_settings(self):
         """Settings scikit-learn's CountVectorizer lets through."""

@@ -12,18 +12,26 @@ import unicodedata
 __all__ = ["check_documents", "iter_documents", "normalize_unicode"]
 
 
-def normalize_unicode(text):
+def normalize_unicode(text, name="documents"):
     """``text`` in Unicode normal form C (ASCII text is returned as it is).
 
     Parameters
     ----------
     text : str
         A document.
+    name : str, default="documents"
+        The argument that held it, for the error.
 
     Returns
     -------
     text : str
         The same characters, composed.
+
+    Raises
+    ------
+    TypeError
+        When ``text`` is not a string (``None``, a token list, bytes after
+        decoding failed, ...).
 
     Examples
     --------
@@ -31,6 +39,10 @@ def normalize_unicode(text):
     >>> normalize_unicode("nai\u0308ve") == "na\u00efve"
     True
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"{name} must hold strings; got an item of type {type(text).__name__}."
+        )
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
@@ -81,9 +93,4 @@ def iter_documents(documents):
     if isinstance(documents, str):
         raise ValueError("documents must be an iterable of strings; got one string.")
     for document in documents:
-        if not isinstance(document, str):
-            raise TypeError(
-                "documents must be strings; got an item of type "
-                f"{type(document).__name__}."
-            )
         yield normalize_unicode(document)

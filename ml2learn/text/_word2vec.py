@@ -19,7 +19,12 @@ from joblib import effective_n_jobs
 from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
-from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._param_validation import (
+    Interval,
+    RegularExpression,
+    StrOptions,
+    _fit_context,
+)
 from ._cooccurrence import BaseWordEmbedding
 from ._keyed_vectors import KeyedVectors
 from ._word2vec_sgd import train_block
@@ -229,7 +234,7 @@ class Word2Vec(BaseWordEmbedding):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
         "lowercase": ["boolean"],
-        "token_pattern": [str],
+        "token_pattern": [RegularExpression()],
         "pooling": [StrOptions({"mean", "tfidf"})],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],

@@ -26,6 +26,10 @@ def flatten_images(X):
     """
     if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim > 2:
         X = np.asarray(X)
+        if len(X) == 0:
+            raise ValueError(
+                f"X holds 0 images (shape {X.shape}); at least one is needed."
+            )
         return X.reshape(len(X), -1), X.shape[1:]
     return X, None
 

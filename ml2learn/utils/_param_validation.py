@@ -5,6 +5,8 @@ scikit-learn keeps ``Interval``, ``StrOptions``, ``HasMethods`` and
 here, so that a change in scikit-learn touches this file only.
 """
 
+import re
+
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -22,7 +24,34 @@ __all__ = [
     "Interval",
     "Options",
     "RealNotInt",
+    "RegularExpression",
     "StrOptions",
     "_fit_context",
     "validate_params",
 ]
+
+
+class RegularExpression(Options):
+    """A string that :func:`re.compile` accepts (a ``token_pattern``).
+
+    Without it an invalid pattern such as ``"("`` fails deep inside the
+    tokeniser with :class:`re.error`; with it, ``fit`` raises scikit-learn's
+    ``InvalidParameterError`` naming the parameter. (A subclass of
+    ``Options`` because scikit-learn's validator accepts only its own
+    constraint types.)
+    """
+
+    def __init__(self):
+        super().__init__(str, set())
+
+    def is_satisfied_by(self, val):
+        if not isinstance(val, str):
+            return False
+        try:
+            re.compile(val)
+        except re.error:
+            return False
+        return True
+
+    def __str__(self):
+        return "a valid regular expression (a str that re.compile accepts)"

@@ -13,6 +13,7 @@ from ml2learn.adaptation import (
     DANNRegressor,
     DomainKFold,
     GradientReversal,
+    TrAdaBoostClassifier,
     adaptation_factor,
     annealed_learning_rate,
     pack_domains,
@@ -169,6 +170,24 @@ def test_bad_domains():
         DANNClassifier(**SMALL).fit(X, y, sample_domain=-np.ones(len(y), dtype=int))
     with pytest.raises(ValueError, match="one id per row"):
         DANNClassifier(**SMALL).fit(X, y, sample_domain=domain[:10])
+    with pytest.raises(TypeError, match="integer domain ids"):
+        DANNClassifier(**SMALL).fit(
+            X, y, sample_domain=np.where(domain > 0, "source", "target")
+        )
+
+
+@pytest.mark.parametrize("Estimator", [DANNClassifier, TrAdaBoostClassifier])
+def test_the_unlabelled_mark_is_never_learned_as_a_class(Estimator):
+    data, (X, y, domain) = _moons(50)
+    assert (y == -1).sum() == 50
+    estimator = Estimator(**SMALL) if Estimator is DANNClassifier else Estimator()
+    if Estimator is TrAdaBoostClassifier:  # it learns from a few target labels
+        y[50:55] = data.y_target[:5]
+    with pytest.raises(ValueError, match="y holds -1, the mark of unlabelled"):
+        estimator.fit(X, y)  # sample_domain forgotten
+    assert estimator.fit(X, y, sample_domain=domain).classes_.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="encode the classes as integers"):
+        pack_domains(data.X_source, np.array(["a", "b"])[data.y_source], data.X_target)
 
 
 def test_routing_through_pipeline_and_grid_search():

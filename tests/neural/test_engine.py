@@ -473,3 +473,13 @@ def test_a_huge_token_id_is_refused_before_allocating(make):
     tokens[0, 0] = 2**24 - 1
     with pytest.raises(ValueError, match="GiB"):
         wide.fit(tokens, np.arange(20) % 2)
+
+
+@pytest.mark.parametrize("n_dims", [3, 4])
+def test_zero_images_are_refused_by_name(n_dims):
+    from ml2learn.neural import VisionTransformerClassifier
+
+    images = np.zeros((0, 8, 8) if n_dims == 3 else (0, 1, 8, 8))
+    for estimator in (CNNClassifier(max_epochs=1), VisionTransformerClassifier()):
+        with pytest.raises(ValueError, match="X holds 0 images"):
+            estimator.fit(images, np.zeros(0))

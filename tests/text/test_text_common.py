@@ -232,9 +232,18 @@ def test_empty_and_stopword_only_corpora(name, cls):
 
 @pytest.mark.parametrize("name, cls", TEXT_ESTIMATORS, ids=IDS)
 def test_non_string_items_are_rejected(name, cls):
-    with pytest.raises((TypeError, ValueError, AttributeError)):
-        _fit(cls(), [1, 2, 3])
-    with pytest.raises(ValueError):
+    # a clear error naming what is wrong, not one from deep inside
+    for corpus in ([1, 2, 3], ["a first document", None], [b"bytes", "text"]):
+        if name == "TfidfVectorizer" and isinstance(corpus[0], bytes):
+            # documented: bytes are decoded with `encoding`, as scikit-learn does
+            decoded = _fit(cls(), ["bytes", "text"]).transform(["bytes"])
+            np.testing.assert_array_equal(
+                _fit(cls(), corpus).transform([b"bytes"]).toarray(), decoded.toarray()
+            )
+            continue
+        with pytest.raises((TypeError, ValueError), match="str|token"):
+            _fit(cls(), corpus)
+    with pytest.raises(ValueError, match="string"):
         _fit(cls(), "a single string")
 
 
@@ -292,3 +301,26 @@ def test_a_decomposed_accent_reads_as_the_composed_letter(name, cls):
         _output(_fit(_make(cls), decomposed), decomposed),
         _output(_fit(_make(cls), composed), composed),
     )
+
+
+TOKEN_PATTERN_ESTIMATORS = [
+    (name, cls)
+    for name, cls in TEXT_ESTIMATORS
+    if "token_pattern" in cls().get_params()
+]
+
+
+@pytest.mark.parametrize(
+    "name, cls", TOKEN_PATTERN_ESTIMATORS, ids=[n for n, _ in TOKEN_PATTERN_ESTIMATORS]
+)
+def test_an_invalid_token_pattern_is_named(name, cls):
+    assert len(TOKEN_PATTERN_ESTIMATORS) >= 5
+    with pytest.raises(ValueError, match="'token_pattern' parameter .* regular"):
+        _fit(_make(cls).set_params(token_pattern="("), DOCS)
+
+
+def test_an_unknown_lemmatiser_language_is_named():
+    from ml2learn.text import TextPreprocessor
+
+    with pytest.raises(ValueError, match="language='xx' is not a language"):
+        TextPreprocessor(lemmatize=True, language="xx").fit(DOCS)
