@@ -213,7 +213,9 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         Returns
         -------
         scores : ndarray of shape (n_texts,)
-            ``1/L sum_t log p(w_{t+1} | w_1..w_t)`` of each text.
+            ``1/L sum_t log p(w_{t+1} | w_1..w_t)`` of each text; a left-to-right
+            model reads a text longer than its context in windows that
+            overlap by half, so every token counts.
         """
         picked, real = self._token_log_likelihoods(X)
         return (picked * real).sum(axis=1) / real.sum(axis=1)
@@ -260,6 +262,51 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
 
 class _CausalLanguageModel(_BaseLanguageModel):
     """A language model that reads left to right, so it can write: ``generate``."""
+
+    # -- scoring ----------------------------------------------------------------
+
+    def _token_log_likelihoods(self, X, windows_per_batch=256):
+        """``log p`` of every token of every text (``<EOS>`` included) given
+        the tokens before it, and which entries are real.
+
+        A text longer than the context (``encoder_.max_len_`` ids) is read in
+        windows of the context's length that overlap by half: every token is
+        scored once, in the first window that reaches it, with at least half
+        a context before it (the first tokens with what precedes them), so
+        long texts are scored whole instead of cut to a prefix.
+        """
+        check_is_fitted(self, "net_")
+        sequences = self.encoder_.encode(check_documents(X))
+        context = self.encoder_.max_len_
+        stride = max(1, (context - 1) // 2)
+        windows, places = [], []  # places: (text, first target, first scored)
+        for text, ids in enumerate(sequences):
+            start, scored = 0, 0
+            while True:
+                windows.append(ids[start : start + context])
+                places.append((text, start, scored - start))
+                scored = start + len(windows[-1]) - 1
+                if start + context >= len(ids):
+                    break
+                start += stride
+        longest = max(len(ids) - 1 for ids in sequences)
+        picked = np.zeros((len(sequences), longest))
+        real = np.zeros((len(sequences), longest), dtype=bool)
+        for first in range(0, len(windows), windows_per_batch):
+            batch = windows[first : first + windows_per_batch]
+            padded = np.zeros((len(batch), context), dtype=np.int64)
+            for row, window in enumerate(batch):
+                padded[row, : len(window)] = window
+            inputs, targets = padded[:, :-1], padded[:, 1:]
+            logits = self._forward(self._predict_input(inputs))
+            log_p = torch.log_softmax(torch.from_numpy(logits), dim=-1).numpy()
+            chosen = np.take_along_axis(log_p, targets[..., None], axis=-1)[..., 0]
+            for row, window in enumerate(batch):
+                text, start, skip = places[first + row]
+                stop = len(window) - 1
+                picked[text, start + skip : start + stop] = chosen[row, skip:stop]
+                real[text, start + skip : start + stop] = True
+        return picked, real
 
     # -- generation -------------------------------------------------------------
 

@@ -196,14 +196,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         ids : ndarray of shape (n_texts, `max_len_`)
             Token ids, 0 for padding.
         """
-        check_is_fitted(self, "vocabulary_")
-        sequences = self._tokenize(X)
-        out = np.zeros((len(sequences), self.max_len_), dtype=np.int64)
+        encoded = self.encode(X)
+        out = np.zeros((len(encoded), self.max_len_), dtype=np.int64)
         truncated = 0
-        for row, tokens in enumerate(sequences):
-            ids = [self.vocabulary_.get(t, 1) for t in tokens]
-            if self.add_special_tokens:
-                ids = [2, *ids, 3]
+        for row, ids in enumerate(encoded):
             if len(ids) > self.max_len_:
                 truncated += 1
                 ids = (
@@ -224,6 +220,27 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 stacklevel=2,
             )
         return out
+
+    def encode(self, X):
+        """Token ids of every text, ``<BOS>``/``<EOS>`` added where the encoder
+        adds them, neither cut to ``max_len_`` nor padded.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+
+        Returns
+        -------
+        ids : list of list of int
+            One list per text (unknown tokens are 1, ``<UNK>``).
+        """
+        check_is_fitted(self, "vocabulary_")
+        encoded = []
+        for tokens in self._tokenize(X):
+            ids = [self.vocabulary_.get(t, 1) for t in tokens]
+            encoded.append([2, *ids, 3] if self.add_special_tokens else ids)
+        return encoded
 
     def inverse_transform(self, X):
         """Texts back from rows of ids (padding and ``<BOS>``/``<EOS>``

@@ -189,3 +189,37 @@ def test_a_huge_text_is_refused_before_allocating():
         lm = TransformerLanguageModel(16, 2, num_layers=1, max_len=32, max_epochs=1)
         lm.fit([text, "abc"])
     assert lm.encoder_.max_len_ == 32
+
+
+@pytest.mark.parametrize("kind", ["rnn", "transformer"])
+def test_long_texts_are_scored_whole_in_overlapping_windows(kind):
+    import warnings
+
+    lm = MODELS[kind](max_len=8, max_epochs=3).fit(["abcab", "bcabc"] * 5)
+    context = lm.encoder_.max_len_
+    assert context == 8
+    short, long_text = "abca", "abcabcabcabcabcabcab"  # 20 characters
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no truncation: nothing is cut
+        picked, real = lm._token_log_likelihoods([long_text, short])
+    ids = lm.encoder_.encode([long_text])[0]
+    assert real[0].sum() == len(ids) - 1 == 21 and real[1].sum() == len(short) + 1
+
+    def log_p(window, position):
+        """log p of window[position + 1] from the window's own first tokens."""
+        padded = np.zeros((1, context), dtype=np.int64)
+        padded[0, : len(window)] = window
+        logits = torch.from_numpy(lm._forward(padded[:, :-1]))
+        return torch.log_softmax(logits, -1)[0, position, window[position + 1]].item()
+
+    # windows of 8 ids with a stride of 3: the first scores targets 0-6 with
+    # all that precedes them, every later one the targets past the last
+    assert picked[0, 4] == pytest.approx(log_p(ids[0:8], 4))
+    assert picked[0, 7] == pytest.approx(log_p(ids[3:11], 4))
+    assert picked[0, 20] == pytest.approx(log_p(ids[15:22], 5))
+    # a text that fits is scored in one window, as before
+    row = lm.encoder_.transform([short])
+    logits = torch.log_softmax(torch.from_numpy(lm._forward(row[:, :-1])), -1)
+    expected = logits[0, np.arange(len(short) + 1), row[0, 1 : len(short) + 2]]
+    np.testing.assert_allclose(picked[1, : len(short) + 1], expected.numpy())
+    assert lm.score_samples([long_text])[0] == pytest.approx(picked[0].mean())
