@@ -253,6 +253,28 @@ def test_clone_and_pickle_round_trip(name, cls):
 
 
 CLASSIFIERS = [(n, c) for n, c in ESTIMATORS if is_classifier(_instance(c))]
+SUPERVISED = [
+    (n, c)
+    for n, c in ESTIMATORS
+    if is_classifier(_instance(c)) or is_regressor(_instance(c))
+]
+
+
+@pytest.mark.parametrize("name, cls", SUPERVISED, ids=[n for n, _ in SUPERVISED])
+def test_defaults_train_on_scikit_learns_check_data(name, cls):
+    """The checks that train for accuracy or on unscaled data (features near
+    100), with every default as a user gets it (the parametrized run above
+    uses INIT_PARAMS)."""
+    from sklearn.utils.estimator_checks import (
+        check_classifiers_train,
+        check_fit_idempotent,
+        check_n_features_in,
+        check_regressors_train,
+    )
+
+    train = check_classifiers_train if is_classifier(cls()) else check_regressors_train
+    for check in (train, check_fit_idempotent, check_n_features_in):
+        check(name, cls())
 
 
 @pytest.mark.parametrize("name, cls", CLASSIFIERS, ids=[n for n, _ in CLASSIFIERS])
