@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import is_classifier, is_regressor
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -39,6 +40,9 @@ class TourEntry:
         ``load`` returns ``(X, y, sample_domain)``: the search routes
         ``sample_domain``, splits every domain (``DomainKFold``) and scores
         the labelled target rows.
+    metric : str or None
+        What the cross-validated score measures; None: accuracy for a
+        classifier, R^2 for a regressor, target accuracy with ``domains``.
     """
 
     family: str
@@ -48,6 +52,19 @@ class TourEntry:
     build: object
     tags: dict = field(default_factory=dict)
     domains: bool = False
+    metric: str = None
+
+    def metric_of(self, pipeline):
+        """The name of the score the grid search reports for ``pipeline``."""
+        if self.metric is not None:
+            return self.metric
+        if self.domains:
+            return "target accuracy"
+        if is_classifier(pipeline):
+            return "accuracy"
+        if is_regressor(pipeline):
+            return "R^2"
+        return "score()"
 
 
 TOUR = []
@@ -364,9 +381,10 @@ def _text_entries():
         TourEntry(
             "sequence",
             "Seq2SeqTranslator (LSTM; grid: attention none or general)",
-            "dates in words -> ISO (exact match)",
+            "dates in words -> ISO",
             dates,
             translator,
+            metric="exact match",
         ),
     ]
 
@@ -441,10 +459,11 @@ def _generative_entries():
     return [
         TourEntry(
             "generative",
-            "GAN (score: -MMD^2 of samples vs held-out points)",
+            "GAN",
             "ring of 8 Gaussians",
             ring,
             gan,
+            metric="-MMD^2 (samples vs held-out points)",
         )
     ]
 
@@ -478,11 +497,13 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     Returns
     -------
     rows : list of dict
-        ``method``, ``family``, ``dataset``, ``cv_score``, ``best_params``,
-        ``fit_seconds`` per entry.
+        ``method``, ``family``, ``dataset``, ``cv_score``, ``metric``,
+        ``best_params``, ``fit_seconds`` per entry.
     """
     from tqdm.auto import tqdm
 
+    if only is not None:
+        only = [name.lower() for name in only]
     entries = [e for e in TOUR if only is None or e.family in only]
     if not entries:
         families = sorted({e.family for e in TOUR})
@@ -507,6 +528,7 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
                     method=entry.method,
                     dataset=entry.dataset,
                     cv_score=search.best_score_,
+                    metric=entry.metric_of(pipe),
                     best_params=search.best_params_,
                     fit_seconds=time.perf_counter() - start,
                 )
@@ -532,15 +554,38 @@ def _domain_search(entry, pipe, grid, cv, n_jobs):
         return search.fit(X, y, sample_domain=sample_domain)
 
 
+def families():
+    """The tour's method families, in the order of the tour."""
+    return list(dict.fromkeys(entry.family for entry in TOUR))
+
+
+def _short_params(params):
+    """``step__name=value`` pairs without the pipeline's step names."""
+    return ", ".join(
+        f"{name.rsplit('__', 1)[-1]}={value!r}" for name, value in params.items()
+    )
+
+
 def format_table(rows):
-    """The tour's results as a plain-text table."""
-    headers = ("method", "data set", "CV score", "fit seconds")
+    """The tour's results as a plain-text table, the best parameters of
+    each grid search in the last column."""
+    headers = ("method", "data set", "CV score", "metric", "fit seconds", "best")
     cells = [
-        (r["method"], r["dataset"], f"{r['cv_score']:.3f}", f"{r['fit_seconds']:.1f}")
+        (
+            r["method"],
+            r["dataset"],
+            f"{r['cv_score']:.3f}",
+            r.get("metric", ""),
+            f"{r['fit_seconds']:.1f}",
+            _short_params(r.get("best_params", {})),
+        )
         for r in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+
+    def line(values):
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+
+    lines = [line(headers), line(["-" * w for w in widths])]
+    lines += [line(row) for row in cells]
     return "\n".join(lines)

@@ -1,6 +1,8 @@
-"""Command line: ``python -m ml2learn tour [--quick] [--only FAMILY]``."""
+"""Command line: ``ml2learn tour [--quick] [--only FAMILY]`` (or
+``python -m ml2learn ...``)."""
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -8,10 +10,23 @@ import time
 __all__ = ["main"]
 
 
+def _program_name():
+    """``ml2learn`` when run as the installed command, else ``python -m ml2learn``."""
+    if os.path.basename(sys.argv[0] or "") == "ml2learn":
+        return "ml2learn"
+    return "python -m ml2learn"
+
+
 def _parser():
+    from . import __version__
+    from ._tour import families
+
     parser = argparse.ArgumentParser(
-        prog="python -m ml2learn",
+        prog=_program_name(),
         description="ml2learn: the course's methods as scikit-learn estimators.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     tour = commands.add_parser(
@@ -25,8 +40,10 @@ def _parser():
     tour.add_argument(
         "--only",
         action="append",
+        type=str.lower,
+        choices=families(),
         metavar="FAMILY",
-        help="run only this family (repeatable)",
+        help=f"run only this family (repeatable; any case): {', '.join(families())}",
     )
     tour.add_argument("--cv", type=int, default=3, help="folds (default 3)")
     tour.add_argument("--n-jobs", type=int, default=1, help="parallel jobs")

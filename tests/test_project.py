@@ -45,19 +45,43 @@ def test_ruff_is_clean():
 
 
 def test_tour_quick_prints_a_table(capsys):
-    assert main(["tour", "--quick", "--only", "boosting", "--no-progress"]) == 0
+    # family names match in any case
+    assert main(["tour", "--quick", "--only", "Boosting", "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "CV score" in out and "fit seconds" in out
+    header = next(line for line in out.splitlines() if line.startswith("method"))
+    assert re.split(r"\s{2,}", header.strip()) == [
+        "method", "data set", "CV score", "metric", "fit seconds", "best",
+    ]  # fmt: skip
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("---"))
-    rows = lines[start + 1 : -1]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[start + 1 : -1]]
     assert len(rows) == 7  # the boosting family only
-    assert all(float(row.split()[-2]) > 0.3 for row in rows)
+    assert all(float(row[2]) > 0.3 for row in rows)
+    assert {row[3] for row in rows} == {"accuracy", "R^2"}
+    assert all("=" in row[5] and "__" not in row[5] for row in rows)
 
 
-def test_tour_rejects_unknown_family(capsys):
-    assert main(["tour", "--only", "nonsense", "--no-progress"]) == 2
-    assert "only must name families" in capsys.readouterr().err
+def test_tour_rejects_unknown_family_before_the_banner(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tour", "--only", "nonsense", "--no-progress"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "invalid choice: 'nonsense'" in captured.err and "boosting" in captured.err
+    assert "tour on" not in captured.out
+
+
+def test_version_and_program_name(capsys, monkeypatch):
+    import ml2learn
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert (
+        capsys.readouterr().out.strip() == f"python -m ml2learn {ml2learn.__version__}"
+    )
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/ml2learn", "--version"])
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("ml2learn ")
 
 
 def test_module_entry_point():
