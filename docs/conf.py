@@ -10,6 +10,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 copied into _static: formulas render with no network
+    "sphinx-mathjax-offline",
     "sphinx.ext.doctest",
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
@@ -22,10 +24,16 @@ autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 exclude_patterns = ["_build"]
-html_theme = "alabaster"
+# scikit-learn's theme; its fonts and scripts ship with it (nothing is fetched)
+html_theme = "pydata_sphinx_theme"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_title = f"ml2learn {release}"
 html_static_path = []
-# math is rendered by MathJax in the reader's browser; nothing is fetched at build
-mathjax_path = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
+copyright = "the ml2learn developers (BSD-3-Clause)"
 nitpicky = False
 # scikit-learn's inherited docstrings (score, set_*_request) cite labels of
 # scikit-learn's own documentation, which does not exist in this build

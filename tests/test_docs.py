@@ -5,6 +5,7 @@ import importlib
 import inspect
 import os
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -87,3 +88,35 @@ def test_docs_build_offline(tmp_path):
             env={**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"},
         )
         assert result.returncode == 0, result.stdout + result.stderr
+    _assert_nothing_is_loaded_from_outside(tmp_path / "html")
+
+
+# a script, stylesheet, image, font or frame whose address is on another host
+_EXTERNAL_RESOURCE = re.compile(
+    r"<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=[\"'](?:https?:)?//",
+    re.IGNORECASE,
+)
+_EXTERNAL_CSS_URL = re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.IGNORECASE)
+
+
+def _assert_nothing_is_loaded_from_outside(html_dir):
+    """The built pages read without a network: every script, stylesheet,
+    image and font they load ships in the build (links to other sites are
+    fine: a reader follows them or not)."""
+    pages = list(html_dir.rglob("*.html"))
+    assert len(pages) > 20
+    offenders = [
+        f"{page.relative_to(html_dir)}: {match.group(0)}"
+        for page in pages
+        for match in _EXTERNAL_RESOURCE.finditer(page.read_text(errors="replace"))
+    ]
+    offenders += [
+        f"{sheet.relative_to(html_dir)}: {match.group(0)}"
+        for sheet in html_dir.rglob("*.css")
+        for match in _EXTERNAL_CSS_URL.finditer(sheet.read_text(errors="replace"))
+    ]
+    assert not offenders, "\n".join(offenders[:20])
+    # the formulas: MathJax is in the build and the pages load it from there
+    assert (html_dir / "_static" / "mathjax" / "tex-chtml.js").exists()
+    guide = (html_dir / "user_guide" / "boosting.html").read_text()
+    assert "_static/mathjax/tex-chtml.js" in guide
