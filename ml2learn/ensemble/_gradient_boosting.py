@@ -52,24 +52,39 @@ __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
 
 class _ProgressPrinter:
-    """Prints the loss every few rounds when ``verbose`` is set."""
+    """Prints the loss every few rounds when ``verbose`` is set.
 
-    def __init__(self, verbose, n_estimators, has_oob):
+    The remaining time is extrapolated from the rounds after the first,
+    which also pays for one-off work (binning, sorting, compiling the
+    kernels) and would make the first estimates far too long.
+    """
+
+    def __init__(self, verbose, n_estimators, has_oob, first_round=0):
         self.verbose = verbose
         self.n_estimators = n_estimators
         self.has_oob = has_oob
+        self.first_round = first_round
         self.start = time.perf_counter()
+        self.first_done = None
         self.every = 1
         header = f"{'Iter':>10} {'Train Loss':>16}"
         if has_oob:
             header += f" {'OOB Improve':>16}"
         print(header + f" {'Remaining Time':>16}")
 
+    def _remaining(self, i):
+        now = time.perf_counter()
+        if self.first_done is None:
+            self.first_done = now
+            per_round = now - self.start
+        else:
+            per_round = (now - self.first_done) / (i - self.first_round)
+        return per_round * (self.n_estimators - i - 1)
+
     def update(self, i, train_loss, oob_improvement=None):
+        remaining = self._remaining(i)
         if (i + 1) % self.every != 0:
             return
-        elapsed = time.perf_counter() - self.start
-        remaining = elapsed / (i + 1) * (self.n_estimators - i - 1)
         line = f"{i + 1:>10d} {train_loss:>16.4f}"
         if self.has_oob:
             line += f" {oob_improvement:>16.4f}"
@@ -454,7 +469,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             raw_val = self._raw_predict(X_val) if n_done else self._raw_start(X_val)
             history = np.full(self.n_iter_no_change, np.inf)
         printer = (
-            _ProgressPrinter(self.verbose, self.n_estimators, use_oob)
+            _ProgressPrinter(self.verbose, self.n_estimators, use_oob, n_done)
             if self.verbose
             else None
         )

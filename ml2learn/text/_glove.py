@@ -135,7 +135,8 @@ class GloVe(BaseWordEmbedding):
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors and the order of the entries.
     verbose : int, default=0
-        1 prints the cost per epoch, 2 adds a progress bar.
+        1 prints the cost per epoch, 2 shows a progress bar with the cost
+        on it instead.
 
     Attributes
     ----------
@@ -292,9 +293,8 @@ class GloVe(BaseWordEmbedding):
         previous = get_num_threads()
         set_num_threads(n_threads)
         try:
-            for epoch in tqdm(
-                range(self.epochs), disable=self.verbose < 2, unit="epoch"
-            ):
+            bar = tqdm(range(self.epochs), disable=self.verbose < 2, unit="epoch")
+            for epoch in bar:
                 _adagrad_epoch(
                     W, W_ctx, b, b_ctx, grad_W, grad_W_ctx, grad_b, grad_b_ctx,
                     rows, cols, log_x, weight, self.learning_rate, n_threads, losses,
@@ -305,7 +305,9 @@ class GloVe(BaseWordEmbedding):
                         f"The training loss is {self.loss_curve_[epoch]} in epoch "
                         f"{epoch + 1}; lower learning_rate."
                     )
-                if self.verbose:
+                if self.verbose >= 2:  # on the bar: a print would break it
+                    bar.set_postfix(cost=f"{self.loss_curve_[epoch]:.6f}")
+                elif self.verbose:
                     print(f"epoch {epoch + 1}: cost {self.loss_curve_[epoch]:.6f}")
         finally:
             set_num_threads(previous)

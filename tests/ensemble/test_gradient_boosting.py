@@ -346,3 +346,22 @@ def test_an_init_without_sample_weight_is_not_given_weights_silently():
     weighted.fit(X, y, weights)
     expected = LogisticRegression().fit(X, y, sample_weight=weights)
     np.testing.assert_allclose(weighted.init_.coef_, expected.coef_, rtol=1e-6)
+
+
+def test_remaining_time_is_extrapolated_from_the_rounds_after_the_first(
+    capsys, monkeypatch
+):
+    from ml2learn.ensemble import _gradient_boosting
+
+    # start at 0 s; the first round (with the one-off work) ends at 10 s,
+    # then every round takes 1 s
+    clock = iter([0.0, 10.0, 11.0, 12.0])
+    monkeypatch.setattr(_gradient_boosting.time, "perf_counter", lambda: next(clock))
+    printer = _gradient_boosting._ProgressPrinter(2, 10, has_oob=False)
+    for i in range(3):
+        printer.update(i, 1.0)
+    remaining = [
+        float(line.split()[-1][:-1])
+        for line in capsys.readouterr().out.splitlines()[1:]
+    ]
+    assert remaining == [90.0, 8.0, 7.0]

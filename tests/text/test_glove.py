@@ -105,3 +105,13 @@ def test_options_reproducibility_and_streaming(tmp_path):
         GloVe(min_count=1).fit([["alone"], ["again"]])
     with pytest.raises(ValueError, match="training loss"):
         GloVe(4, min_count=1, learning_rate=1e300, random_state=0).fit(corpus)
+
+
+def test_verbose_costs_go_on_the_progress_bar_or_are_printed(capsys):
+    corpus = _topic_corpus(60)
+    GloVe(vector_size=8, epochs=3, min_count=1, verbose=2, random_state=0).fit(corpus)
+    captured = capsys.readouterr()
+    assert "epoch 1: cost" not in captured.out  # a print would break the bar
+    assert "cost=" in captured.err
+    GloVe(vector_size=8, epochs=3, min_count=1, verbose=1, random_state=0).fit(corpus)
+    assert capsys.readouterr().out.count(": cost ") == 3
