@@ -87,8 +87,10 @@ def check_sample_domain(sample_domain, n_samples, y=None, classification=False):
         Rows of ``X``.
     y : array-like of shape (n_samples,), default=None
         The labels, for a classifier (``classification=True``): with
-        ``sample_domain=None`` they must not hold the ``-1`` of unlabelled
-        target rows, which would otherwise be learned as a class.
+        ``sample_domain=None``, labels numbered from 0 must not also hold
+        the ``-1`` of unlabelled target rows, which would otherwise be
+        learned as a class (``{-1, +1}`` labels are a real binary task and
+        pass).
     classification : bool, default=False
         Whether ``y`` holds class labels.
 
@@ -100,7 +102,13 @@ def check_sample_domain(sample_domain, n_samples, y=None, classification=False):
     if sample_domain is None:
         if classification and y is not None:
             labels = np.asarray(y)
-            if labels.dtype.kind in "iuf" and np.any(labels == UNLABELLED):
+            # pack_domains' pattern: classes numbered from 0, and -1 beside
+            # them; labels such as {-1, +1} are a real binary task
+            if (
+                labels.dtype.kind in "iuf"
+                and np.any(labels == UNLABELLED)
+                and np.any(labels == 0)
+            ):
                 raise ValueError(
                     "y holds -1, the mark of unlabelled target rows (as "
                     "pack_domains writes it), but sample_domain is None, so every "

@@ -186,6 +186,9 @@ def test_the_unlabelled_mark_is_never_learned_as_a_class(Estimator):
     with pytest.raises(ValueError, match="y holds -1, the mark of unlabelled"):
         estimator.fit(X, y)  # sample_domain forgotten
     assert estimator.fit(X, y, sample_domain=domain).classes_.tolist() == [0, 1]
+    # -1 and +1 without 0 are a binary task, not the mark
+    signed = np.where(data.y_source == 0, -1, 1)
+    assert estimator.fit(data.X_source, signed).classes_.tolist() == [-1, 1]
     with pytest.raises(ValueError, match="encode the classes as integers"):
         pack_domains(data.X_source, np.array(["a", "b"])[data.y_source], data.X_target)
 
