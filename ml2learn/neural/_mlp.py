@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, StrOptions
+from ..utils._signature import init_with_defaults
 from ..utils.validation import check_layer_sizes
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._nets import SparseRows
@@ -291,77 +292,6 @@ class MLPRegressor(NeuralRegressorMixin, _BaseMLP):
         "loss": [StrOptions({"squared_error", "poisson"})],
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        dropout=0.0,
-        batch_norm=None,
-        loss="squared_error",
-        optimizer="adam",
-        learning_rate=1e-3,
-        momentum=0.9,
-        nesterov=False,
-        lr_schedule=None,
-        lr_decay=0.1,
-        lr_step_size=10,
-        weight_decay=0.0,
-        l1=0.0,
-        gradient_clip_norm=None,
-        gradient_clip_value=None,
-        weight_init="default",
-        max_epochs=200,
-        batch_size="auto",
-        early_stopping=False,
-        patience=5,
-        min_delta=1e-3,
-        validation_fraction=0.1,
-        warm_start=False,
-        init_from=None,
-        freeze=None,
-        fine_tune_lr_factor=1.0,
-        record_gradient_norms=False,
-        feature_layer=None,
-        random_state=None,
-        device="cpu",
-        accelerator=None,
-        verbose=0,
-        callbacks=None,
-    ):
-        super().__init__(
-            hidden_layer_sizes,
-            activation,
-            dropout=dropout,
-            batch_norm=batch_norm,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            momentum=momentum,
-            nesterov=nesterov,
-            lr_schedule=lr_schedule,
-            lr_decay=lr_decay,
-            lr_step_size=lr_step_size,
-            weight_decay=weight_decay,
-            l1=l1,
-            gradient_clip_norm=gradient_clip_norm,
-            gradient_clip_value=gradient_clip_value,
-            weight_init=weight_init,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            early_stopping=early_stopping,
-            patience=patience,
-            min_delta=min_delta,
-            validation_fraction=validation_fraction,
-            warm_start=warm_start,
-            init_from=init_from,
-            freeze=freeze,
-            fine_tune_lr_factor=fine_tune_lr_factor,
-            record_gradient_norms=record_gradient_norms,
-            feature_layer=feature_layer,
-            random_state=random_state,
-            device=device,
-            accelerator=accelerator,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
-        self.loss = loss
+    __init__ = init_with_defaults(
+        _BaseMLP.__init__, added={"loss": "squared_error"}, after="batch_norm"
+    )
