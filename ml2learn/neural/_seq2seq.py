@@ -15,6 +15,7 @@ import torch
 from ..text import SequenceEncoder
 from ..text._validation import check_documents
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ..utils.validation import check_allocation
 from ._base import BaseNeuralEstimator
 from ._text_features import TextFeatureMixin
 from ._text_output import TextOutputMixin, check_texts
@@ -106,7 +107,11 @@ default="word"
         Tokens seen fewer times in training become ``<UNK>`` (both sides).
     max_source_len : int, default=None
         Longest source in tokens; longer sources are cut at the right with a
-        warning. None takes the longest training source.
+        warning. None takes the longest training source. Every batch is
+        trimmed to its own longest source and target, so one long text slows
+        only its own batch; the transformer's self-attention grows with the
+        square of that length, and a fit whose attention cannot fit in
+        memory raises a ValueError that names this parameter.
     max_target_len : int, default=None
         Longest target in tokens, ``<BOS>`` and ``<EOS>`` included, and so
         ``predict``'s most output tokens plus one. None takes the longest
@@ -362,6 +367,7 @@ default="word"
 
     def _pairs(self, sources, targets):
         """Net inputs ``[source ids | target ids]`` and next-token targets."""
+        self._n_training_pairs = len(sources)
         source_ids = self.source_encoder_.transform(sources)
         target_ids = self.target_encoder_.transform(targets)
         inputs = np.hstack([source_ids, target_ids]).astype(np.int64)
@@ -376,6 +382,7 @@ default="word"
                     f"hidden_size={self.hidden_size} must be divisible by "
                     f"n_heads={self.n_heads} for the transformer."
                 )
+            self._check_attention_memory(source_len)
             return TransformerSeq2Seq(
                 source_vocab,
                 n_outputs,
@@ -412,6 +419,19 @@ default="word"
             decoder=self.decoder,
             bidirectional=self.bidirectional_encoder,
             residual=self.residual,
+        )
+
+    def _check_attention_memory(self, source_len):
+        """Refuse a transformer whose self-attention over the longest source
+        cannot fit: each encoder block keeps ``batch x heads x S^2`` float32
+        scores and weights for the backward pass."""
+        batch = self._batch_size(self._n_training_pairs)
+        n_bytes = 8 * self.num_layers * batch * self.n_heads * source_len**2
+        check_allocation(
+            n_bytes,
+            f"The transformer's self-attention over a batch of {batch} sources "
+            f"of {source_len} tokens (the longest source; max_source_len cuts "
+            "it, a smaller batch_size helps too)",
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

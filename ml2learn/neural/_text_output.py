@@ -62,12 +62,19 @@ class TextOutputMixin:
                     torch.nn.functional.pad(ids, (0, max_steps - ids.shape[1]))
                 )
                 if attention is not None:
-                    attention = torch.nn.functional.pad(
-                        attention, (0, 0, 0, max_steps - attention.shape[1])
-                    )
                     weights.append(attention)
         tokens = torch.cat(tokens).numpy()
-        return tokens, torch.cat(weights).numpy() if weights else None
+        if not weights:
+            return tokens, None
+        # each chunk attends over its own longest source (padding trimmed)
+        width = max(chunk.shape[2] for chunk in weights)
+        weights = [
+            torch.nn.functional.pad(
+                chunk, (0, width - chunk.shape[2], 0, max_steps - chunk.shape[1])
+            )
+            for chunk in weights
+        ]
+        return tokens, torch.cat(weights).numpy()
 
     def _output_tokens(self, ids):
         vocabulary = self.target_encoder_.index_to_token_

@@ -5,6 +5,12 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn.neural import LSTMClassifier, RNNClassifier, RNNRegressor
+from ml2learn.neural.modules._rnn import (
+    _length_groups,
+    _run_packed,
+    run_recurrent,
+    stacked_recurrent,
+)
 from ml2learn.text import SequenceEncoder
 
 
@@ -98,3 +104,29 @@ def test_raw_strings_in_a_pipeline_grid_search():
     ).fit(texts, labels)
     assert search.best_score_ > 0.9
     assert search.predict(["awful poor"]).tolist() == [0]
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_rows_far_longer_than_their_batch_run_apart_with_the_same_result(
+    cell, bidirectional
+):
+    torch.manual_seed(0)
+    recurrent = stacked_recurrent(cell, 3, 4, 2, 0.0, bidirectional).double()
+    lengths = torch.tensor([5, 300, 3, 7, 280])
+    inputs = torch.randn(5, 300, 3, dtype=torch.float64, requires_grad=True)
+    groups = _length_groups(lengths)
+    assert [sorted(g.tolist()) for g in groups] == [[1, 4], [0, 2, 3]]
+
+    def run(split):
+        if split:
+            return run_recurrent(recurrent, inputs, lengths, 300)
+        return _run_packed(recurrent, inputs, lengths, 300)
+
+    (together, state), (apart, state_apart) = run(False), run(True)
+    torch.testing.assert_close(apart, together, rtol=0, atol=1e-12)
+    for a, b in zip(torch.atleast_1d(state_apart), torch.atleast_1d(state)):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-12)
+    grad_together = torch.autograd.grad(together.square().sum(), inputs)[0]
+    grad_apart = torch.autograd.grad(apart.square().sum(), inputs)[0]
+    torch.testing.assert_close(grad_apart, grad_together, rtol=0, atol=1e-12)

@@ -12,6 +12,7 @@ import torch
 from ml2learn.datasets import make_dates
 from ml2learn.neural import Seq2SeqTranslator
 from ml2learn.neural.modules._decoding import BOS, EOS
+from ml2learn.neural.modules._language import TokenCrossEntropy
 from ml2learn.neural.modules._seq2seq import (
     RecurrentSeq2Seq,
     TransformerSeq2Seq,
@@ -175,7 +176,7 @@ def test_bahdanau_feeds_the_context_into_the_recurrence_and_starts_backwards():
     embedding = module.decoder.embedding.embedding_dim
     assert module.decoder.recurrent.input_size == embedding + 2 * hidden  # [E y; c]
     memory, (start, _) = module.encode(SOURCE)
-    assert memory.states.shape == (3, 4, 2 * hidden)  # [->h_s; <-h_s]
+    assert memory.states.shape == (3, 3, 2 * hidden)  # [->h_s; <-h_s], padding trimmed
     # s_0 = tanh(W_s <-h_1): the backward direction's state at position 0
     backward_first = memory.states[:, 0, hidden:]
     expected = torch.tanh(module.bridge[0](backward_first))
@@ -371,3 +372,44 @@ def test_make_dates():
     assert weekdays  # the weekday style, whose weekday is the date's
     with pytest.raises(ValueError, match="end_year"):
         make_dates(5, start_year=2000, end_year=1999)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_batch_is_trimmed_to_its_own_longest_source_and_target(variant):
+    module = _modules()[variant]
+    source = torch.tensor([[4, 5, 0, 0], [6, 0, 0, 0], [5, 6, 0, 0]])
+    target = torch.tensor(
+        [[BOS, 4, EOS, 0, 0], [BOS, EOS, 0, 0, 0], [BOS, 6, 5, 0, 0]]
+    )  # the longest holds 3 tokens (the third row, no <EOS> yet)
+    x = torch.cat([source, target], dim=1)
+    with torch.no_grad():
+        memory, _ = module.encode(source)
+        logits = module(x)
+        assert memory.states.shape[1] == 2  # not the 4 positions of source_len
+        assert logits.shape[:2] == (3, 2)  # next tokens after 2 of 3 target ids
+        for i in range(3):  # each row alone is trimmed to its own lengths
+            alone = module(x[i : i + 1])
+            n = alone.shape[1]
+            torch.testing.assert_close(logits[i, :n], alone[0], rtol=0, atol=1e-12)
+
+
+def test_the_token_loss_refuses_logits_shorter_than_the_real_targets():
+    loss = TokenCrossEntropy()
+    logits = torch.zeros(2, 2, 5)
+    padded = torch.tensor([[3, 2, 0, 0], [4, 0, 0, 0]])
+    torch.testing.assert_close(loss(logits, padded), loss(logits, padded[:, :2]))
+    with pytest.raises(ValueError, match="real tokens"):
+        loss(logits, torch.tensor([[3, 2, 4, 0], [4, 0, 0, 0]]))
+
+
+def test_a_transformer_too_long_to_attend_over_names_max_source_len():
+    long_source = " ".join(["a b c d"] * 5000)  # 20,000 tokens
+    model = Seq2SeqTranslator("transformer", hidden_size=8, n_heads=2, max_epochs=1)
+    with pytest.raises(ValueError, match="max_source_len"):
+        model.fit([long_source, "a b"], ["b a", "a"])
+    capped = Seq2SeqTranslator(
+        "transformer", hidden_size=8, n_heads=2, max_epochs=1, max_source_len=50
+    )
+    with pytest.warns(UserWarning, match="truncated"):
+        capped.fit([long_source, "a b"], ["b a", "a"])
+    assert capped.source_encoder_.max_len_ == 50

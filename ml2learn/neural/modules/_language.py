@@ -17,11 +17,27 @@ __all__ = [
 ]
 
 
+def _trimmed_like(targets, logits):
+    """``targets`` cut to the positions ``logits`` covers."""
+    n_positions = logits.shape[1]
+    if targets.shape[1] > n_positions:
+        if targets[:, n_positions:].any():
+            raise ValueError(
+                f"The network gave logits for {n_positions} positions but the "
+                f"targets have real tokens up to position {targets.shape[1]}."
+            )
+        targets = targets[:, :n_positions]
+    return targets
+
+
 class TokenCrossEntropy(nn.Module):
     """Cross-entropy of every real position (target id > 0), averaged per
-    sequence: ``(B, L, V)`` logits and ``(B, L)`` targets give ``(B,)``."""
+    sequence: ``(B, L, V)`` logits and ``(B, L)`` targets give ``(B,)``.
+    Logits may cover fewer positions than the targets when the network
+    trimmed the batch's padding; the targets beyond must be padding."""
 
     def forward(self, logits, targets):
+        targets = _trimmed_like(targets, logits)
         losses = nn.functional.cross_entropy(
             logits.transpose(1, 2), targets, ignore_index=0, reduction="none"
         )

@@ -15,6 +15,7 @@ __all__ = [
     "RecurrentTagger",
     "ResidualRecurrent",
     "right_align",
+    "run_recurrent",
     "stacked_recurrent",
 ]
 
@@ -134,6 +135,67 @@ def stacked_recurrent(
     )
 
 
+def _length_groups(lengths, ratio=8, min_steps=128):
+    """Row indices in groups of comparable length: sorted longest first,
+    a new group starts after a row more than ``ratio`` times as long as
+    the next and at least ``min_steps`` long."""
+    order = torch.argsort(lengths.cpu(), descending=True, stable=True)
+    sorted_lengths = lengths.cpu()[order].tolist()
+    groups, start = [], 0
+    for i in range(len(order) - 1):
+        longer, shorter = sorted_lengths[i], sorted_lengths[i + 1]
+        if longer >= min_steps and longer > ratio * shorter:
+            groups.append(order[start : i + 1])
+            start = i + 1
+    groups.append(order[start:])
+    return groups
+
+
+def _run_packed(recurrent, inputs, lengths, total_length):
+    packed = pack_padded_sequence(
+        inputs, lengths.cpu(), batch_first=True, enforce_sorted=False
+    )
+    outputs, state = recurrent(packed)
+    outputs, _ = pad_packed_sequence(
+        outputs, batch_first=True, total_length=total_length
+    )
+    return outputs, state
+
+
+def run_recurrent(recurrent, inputs, lengths, total_length):
+    """A stacked recurrent layer over right-padded ``inputs`` (B, T, F) with
+    real ``lengths`` (each at least 1), packed so that the padding never
+    reaches the recurrence.
+
+    Returns the outputs ``(B, total_length, width)``, zero at padded steps,
+    and the final state as the layer gives it (``(L * directions, B, H)``,
+    a pair for an LSTM). Rows far longer than the rest of the batch run in
+    a pack of their own: torch's CPU backward through a packed batch whose
+    last steps hold few rows costs far more than those rows alone (one
+    20,000-step row among 31 five-step rows: 14.6 s, against 0.1 s apart).
+    """
+    groups = _length_groups(lengths)
+    if len(groups) == 1:
+        return _run_packed(recurrent, inputs, lengths, total_length)
+    parts = [
+        _run_packed(recurrent, inputs[rows], lengths[rows], total_length)
+        for rows in groups
+    ]
+    rows = torch.cat(groups).to(inputs.device)
+    inverse = torch.empty_like(rows)
+    inverse[rows] = torch.arange(len(rows), device=rows.device)
+    outputs = torch.cat([part[0] for part in parts])[inverse]
+    states = [part[1] for part in parts]
+    if isinstance(states[0], tuple):
+        state = tuple(
+            torch.cat([s[k] for s in states], dim=1)[:, inverse]
+            for k in range(len(states[0]))
+        )
+    else:
+        state = torch.cat(states, dim=1)[:, inverse]
+    return outputs, state
+
+
 def right_align(ids):
     """Move every row's non-zero ids to the front, in order (so left-padded
     rows become right-padded); returns the ids and the lengths."""
@@ -225,13 +287,7 @@ class RecurrentNetwork(nn.Module):
             lengths = torch.full((B,), self.n_steps, device=x.device)
         # an empty sequence is read as one padding step
         lengths = lengths.clamp_min(1)
-        packed = pack_padded_sequence(
-            inputs, lengths.cpu(), batch_first=True, enforce_sorted=False
-        )
-        outputs, state = self.recurrent(packed)
-        outputs, _ = pad_packed_sequence(
-            outputs, batch_first=True, total_length=self.n_steps
-        )
+        outputs, state = run_recurrent(self.recurrent, inputs, lengths, self.n_steps)
         mask = torch.arange(self.n_steps, device=x.device)[None, :] < lengths[:, None]
         if self.pooling == "last":
             hidden = state[0] if self.cell == "lstm" else state

@@ -14,7 +14,6 @@ from collections import namedtuple
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._attention import (
     AlignmentScore,
@@ -25,7 +24,7 @@ from ._attention import (
     padding_mask,
 )
 from ._decoding import BOS, beam_search_steps
-from ._rnn import stacked_recurrent
+from ._rnn import run_recurrent, stacked_recurrent
 
 __all__ = ["Memory", "RecurrentSeq2Seq", "TransformerSeq2Seq", "beam_search"]
 
@@ -40,9 +39,22 @@ def _source_lengths(source):
     return (source != 0).sum(1).clamp_min(1)
 
 
+def trim_padding(ids, keep=1):
+    """``ids`` (B, L) without the columns after the batch's last real token
+    (at least ``keep`` columns), so that a batch costs what its longest
+    sequence costs, not what the longest training sequence does. Padding
+    is masked everywhere (packed recurrences, attention masks, the loss),
+    so the result does not change."""
+    real_columns = torch.nonzero((ids != 0).any(0))
+    length = int(real_columns[-1]) + 1 if len(real_columns) else 0
+    return ids[:, : max(length, keep)]
+
+
 def _split_input(x, source_len):
+    """Source and target ids of ``[source | target]`` rows, the target
+    trimmed of the batch's common padding (``encode`` trims the source)."""
     ids = x.long()
-    return ids[:, :source_len], ids[:, source_len:]
+    return ids[:, :source_len], trim_padding(ids[:, source_len:], keep=2)
 
 
 class RecurrentDecoder(nn.Module):
@@ -321,16 +333,13 @@ class RecurrentSeq2Seq(nn.Module):
 
     def encode(self, source):
         """The encoder states and the decoder's first state."""
+        source = trim_padding(source)
         lengths = _source_lengths(source)
-        packed = pack_padded_sequence(
+        states, final = run_recurrent(
+            self.encoder,
             self.dropout(self.source_embedding(source)),
-            lengths.cpu(),
-            batch_first=True,
-            enforce_sorted=False,
-        )
-        states, final = self.encoder(packed)
-        states, _ = pad_packed_sequence(
-            states, batch_first=True, total_length=source.shape[1]
+            lengths,
+            source.shape[1],
         )
         positions = torch.arange(source.shape[1], device=source.device)
         memory = Memory(states, positions[None, :] >= lengths[:, None])
@@ -351,7 +360,7 @@ class RecurrentSeq2Seq(nn.Module):
         """The state of the rows ``rows`` (beam search keeps the best)."""
         return self.decoder.reorder(state, rows)
 
-    def forward(self, x):  # (B, S + T) -> (B, T - 1, V)
+    def forward(self, x):  # (B, S + T) -> (B, T' - 1, V), T' <= T trimmed
         source, target = _split_input(x, self.source_len)
         memory, state = self.encode(source)
         return self.decoder.teacher_forced(
@@ -432,6 +441,7 @@ class TransformerSeq2Seq(nn.Module):
 
     def encode(self, source):
         """The encoder's output and an empty target prefix as the state."""
+        source = trim_padding(source)
         lengths = _source_lengths(source)
         mask = padding_mask(lengths, source.shape[1])  # (B, 1, 1, S)
         hidden = self.source_positions(self.source_embedding(source))
@@ -465,7 +475,7 @@ class TransformerSeq2Seq(nn.Module):
         """The prefixes of the rows ``rows``."""
         return state[rows]
 
-    def forward(self, x):  # (B, S + T) -> (B, T - 1, V)
+    def forward(self, x):  # (B, S + T) -> (B, T' - 1, V), T' <= T trimmed
         source, target = _split_input(x, self.source_len)
         memory, _ = self.encode(source)
         return self.decode(target[:, :-1], memory)
