@@ -145,7 +145,7 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             raise ValueError("X holds no text; a language model needs some.")
         if not (self.warm_start and hasattr(self, "net_")):
             self._fit_vocabulary(texts)
-        inputs, targets = self._pairs(texts)
+        inputs, targets = self._training_pairs(texts)
         return self._train(inputs, targets, None)
 
     def _fit_vocabulary(self, texts):
@@ -157,13 +157,22 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
             lowercase=self.lowercase,
         ).fit(texts)
         self.encoder_.max_len_ = max(self.encoder_.max_len_, 2)
-        length = self._pairs([""])[0].shape[1]
-        batch = self._batch_size(len(texts))
+
+    def _training_rows(self, texts):
+        """Training inputs and targets: one row per text."""
+        return self._pairs(texts)
+
+    def _training_pairs(self, texts):
+        """The training inputs and targets, refused before training when
+        one batch's activations cannot fit in memory."""
+        inputs, targets = self._training_rows(texts)
+        length, batch = inputs.shape[1], self._batch_size(len(inputs))
         check_allocation(
             self._activation_bytes(batch, length, self._n_token_ids()),
             f"Training on texts of {length} tokens (the longest text; set "
             f"max_len to cut them) in batches of {batch}",
         )
+        return inputs, targets
 
     def partial_fit(self, X, y=None):
         """One more epoch on ``X`` (the first call also fixes the vocabulary
@@ -187,7 +196,7 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         if not hasattr(self, "net_"):
             self._validate_params()
             self._fit_vocabulary(texts)
-        inputs, targets = self._pairs(texts)
+        inputs, targets = self._training_pairs(texts)
         return self._train(inputs, targets, None, partial=True)
 
     # -- scoring --------------------------------------------------------------
@@ -260,8 +269,42 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         return tags
 
 
+#: The context of a causal language model whose ``max_len`` is None is the
+#: longest training text, but at most this many ids.
+DEFAULT_CONTEXT = 512
+
+
 class _CausalLanguageModel(_BaseLanguageModel):
     """A language model that reads left to right, so it can write: ``generate``."""
+
+    # -- training data ----------------------------------------------------------
+
+    def _fit_vocabulary(self, texts):
+        super()._fit_vocabulary(texts)
+        if self.max_len is None:
+            self.encoder_.max_len_ = min(self.encoder_.max_len_, DEFAULT_CONTEXT)
+
+    def _training_rows(self, texts):
+        """Inputs and next-token targets of every window of a text's ids.
+
+        A text of at most ``encoder_.max_len_`` ids (``<BOS>`` and ``<EOS>``
+        included) is one window, ``<BOS> w_1 .. w_n`` predicting ``w_1 ..
+        w_n <EOS>``. A longer one is cut into consecutive windows of that
+        many ids, each starting with the last id of the one before, so that
+        every id after ``<BOS>`` is a target exactly once and nothing is cut
+        (Radford et al.'s and nanoGPT's blocks of a stream; a window reads
+        only its own ids, no state is carried from the one before).
+        """
+        context = self.encoder_.max_len_
+        windows = [
+            ids[start : start + context]
+            for ids in self.encoder_.encode(texts)
+            for start in range(0, max(len(ids) - 1, 1), context - 1)
+        ]
+        padded = np.zeros((len(windows), context), dtype=np.int64)
+        for row, window in enumerate(windows):
+            padded[row, : len(window)] = window
+        return padded[:, :-1], padded[:, 1:]
 
     # -- scoring ----------------------------------------------------------------
 
@@ -420,19 +463,39 @@ class _CausalLanguageModel(_BaseLanguageModel):
         return generated
 
 
-_TEXT_DOC = """
+_TOKENS_DOC = """
     tokenizer : {"char", "word"} or tokenizer, default="char"
         Model characters, words, or the tokens of a tokenizer such as
         :class:`~ml2learn.text.BPETokenizer` (fitted on the training texts
         unless it is fitted already; see
         :class:`~ml2learn.text.SequenceEncoder`).
     min_freq : int, default=1
-        Tokens seen fewer times become ``<UNK>``.
-    max_len : int, default=None
-        Longest text in tokens (plus ``<BOS>`` and ``<EOS>``); longer texts
-        are truncated with a warning. None takes the longest training text.
+        Tokens seen fewer times become ``<UNK>``."""
+
+_LOWERCASE_DOC = """
     lowercase : bool, default=False
         Lowercase the texts first."""
+
+_TEXT_DOC = (
+    _TOKENS_DOC
+    + """
+    max_len : int, default=None
+        Longest text in tokens (plus ``<BOS>`` and ``<EOS>``); longer texts
+        are truncated with a warning. None takes the longest training text."""
+    + _LOWERCASE_DOC
+)
+
+_CAUSAL_TEXT_DOC = (
+    _TOKENS_DOC
+    + f"""
+    max_len : int, default=None
+        The context: the most ids (``<BOS>`` and ``<EOS>`` included) the
+        network reads at once. Longer training texts are cut into
+        consecutive windows of this many ids, so that every token is trained
+        on; ``score`` reads long texts in windows overlapping by half. None
+        takes the longest training text, at most {DEFAULT_CONTEXT} ids."""
+    + _LOWERCASE_DOC
+)
 
 _LM_ATTRIBUTES = (
     """
@@ -468,7 +531,7 @@ class RNNLanguageModel(_CausalLanguageModel):
         Width of the token embeddings.
     dropout : float, default=0.0
         Dropout between layers and before the output layer."""
-        + _TEXT_DOC
+        + _CAUSAL_TEXT_DOC
         + TRAINING_MARKER
         + _LM_ATTRIBUTES
         + """
@@ -619,7 +682,7 @@ class TransformerLanguageModel(_CausalLanguageModel):
         The positional encoding (GPT learns it).
     warmup_epochs : int, default=0
         Linear learning-rate warm-up over the first epochs."""
-        + _TEXT_DOC
+        + _CAUSAL_TEXT_DOC
         + TRAINING_MARKER
         + _LM_ATTRIBUTES
         + """

@@ -1,9 +1,13 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
 
 from ml2learn.neural import RNNLanguageModel, TransformerLanguageModel
+from ml2learn.neural._language_model import DEFAULT_CONTEXT
 from ml2learn.neural.modules._decoding import (
+    BOS,
     EOS,
     beam_search_steps,
     top_k_filter,
@@ -52,14 +56,32 @@ def test_transformer_language_model_is_causal():
         torch.testing.assert_close(module(x)[0, :3], module(changed)[0, :3])
 
 
-def test_words_truncation_and_partial_fit():
+@pytest.mark.parametrize("kind", ["rnn", "transformer"])
+def test_texts_longer_than_the_context_train_in_consecutive_windows(kind):
+    texts = ["the cat sat", "the dog sat down", "a cat"]
+    lm = MODELS[kind](tokenizer="word", max_len=4, max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is cut, so nothing to warn about
+        inputs, targets = lm.fit(texts)._training_rows(texts)
+    vocabulary = lm.encoder_.vocabulary_
+    the, dog, sat, down = (vocabulary[w] for w in "the dog sat down".split())
+    assert lm.n_features_in_ == 3  # <BOS> + 3 words of context
+    # "the dog sat down" is <BOS> the dog sat down <EOS>: two windows of 4 ids,
+    # the second starting where the first ends, every id after <BOS> a target
+    # once ("the cat sat", 5 ids, is two windows too; "a cat" is one)
+    np.testing.assert_array_equal(inputs[2:4], [[BOS, the, dog], [sat, down, EOS]])
+    np.testing.assert_array_equal(targets[2:4], [[the, dog, sat], [down, EOS, 0]])
+    assert len(inputs) == 5 and (targets > 0).sum() == 4 + 5 + 3
+    default = MODELS[kind](max_epochs=1).fit(["ab" * 600])  # 1,202 ids
+    assert default.encoder_.max_len_ == DEFAULT_CONTEXT == 512
+    assert (default._training_rows(["ab" * 600])[1] > 0).sum() == 1201
+
+
+def test_words_partial_fit():
     texts = ["the cat sat", "the dog sat down", "a cat"]
     lm = RNNLanguageModel(
         hidden_size=8, tokenizer="word", max_len=4, max_epochs=5, random_state=0
-    )
-    with pytest.warns(UserWarning, match="truncated"):
-        lm.fit(texts)
-    assert lm.n_features_in_ == 3  # <BOS> + 3 words of context
+    ).fit(texts)
     words = lm.generate("the", max_new_tokens=3, random_state=0).split()
     assert len(words) <= 3
     online = RNNLanguageModel(hidden_size=8, max_epochs=1, random_state=0)
@@ -184,17 +206,11 @@ def test_a_bpe_tokenizer_for_the_language_models():
 def test_a_huge_text_is_refused_before_allocating():
     text = "abcdefgh " * 120_000  # one document of about a million characters
     with pytest.raises(ValueError, match="GiB.*max_len|max_len.*GiB"):
-        TransformerLanguageModel(max_epochs=1).fit([text])
-    with pytest.warns(UserWarning, match="truncated"):
-        lm = TransformerLanguageModel(16, 2, num_layers=1, max_len=32, max_epochs=1)
-        lm.fit([text, "abc"])
-    assert lm.encoder_.max_len_ == 32
+        TransformerLanguageModel(max_len=len(text) + 2, max_epochs=1).fit([text])
 
 
 @pytest.mark.parametrize("kind", ["rnn", "transformer"])
 def test_long_texts_are_scored_whole_in_overlapping_windows(kind):
-    import warnings
-
     lm = MODELS[kind](max_len=8, max_epochs=3).fit(["abcab", "bcabc"] * 5)
     context = lm.encoder_.max_len_
     assert context == 8
