@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import (
+    N_JOBS,
     Interval,
     RegularExpression,
     StrOptions,
@@ -201,7 +202,7 @@ class GloVe(BaseWordEmbedding):
         "lowercase": ["boolean"],
         "token_pattern": [RegularExpression()],
         "pooling": [StrOptions({"mean", "tfidf"})],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS,
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
     }

@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import (
+    N_JOBS,
     Interval,
     RegularExpression,
     StrOptions,
@@ -232,7 +233,7 @@ class Word2Vec(BaseWordEmbedding):
         ],
         "min_learning_rate": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS,
         "lowercase": ["boolean"],
         "token_pattern": [RegularExpression()],
         "pooling": [StrOptions({"mean", "tfidf"})],

@@ -6,6 +6,7 @@ here, so that a change in scikit-learn touches this file only.
 """
 
 import re
+from numbers import Integral
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
@@ -19,6 +20,7 @@ from sklearn.utils._param_validation import (
 )
 
 __all__ = [
+    "N_JOBS",
     "HasMethods",
     "Hidden",
     "Interval",
@@ -55,3 +57,12 @@ class RegularExpression(Options):
 
     def __str__(self):
         return "a valid regular expression (a str that re.compile accepts)"
+
+
+#: ``n_jobs`` as joblib reads it: a positive count, -1 for every core, -2 for
+#: all but one, ...; 0 means nothing, so it is refused with the parameter's name.
+N_JOBS = [
+    Interval(Integral, None, -1, closed="right"),
+    Interval(Integral, 1, None, closed="left"),
+    None,
+]

@@ -324,3 +324,18 @@ def test_an_unknown_lemmatiser_language_is_named():
 
     with pytest.raises(ValueError, match="language='xx' is not a language"):
         TextPreprocessor(lemmatize=True, language="xx").fit(DOCS)
+
+
+N_JOBS_ESTIMATORS = [
+    (name, cls) for name, cls in TEXT_ESTIMATORS if "n_jobs" in cls().get_params()
+]
+
+
+@pytest.mark.parametrize(
+    "name, cls", N_JOBS_ESTIMATORS, ids=[n for n, _ in N_JOBS_ESTIMATORS]
+)
+def test_n_jobs_zero_is_named_and_minus_two_is_all_cores_but_one(name, cls):
+    assert len(N_JOBS_ESTIMATORS) >= 2  # Word2Vec and GloVe
+    with pytest.raises(ValueError, match="'n_jobs' parameter .* Got 0"):
+        _fit(_make(cls).set_params(n_jobs=0), DOCS)
+    _fit(_make(cls).set_params(n_jobs=-2), DOCS)
