@@ -348,7 +348,8 @@ class TrAdaBoostRegressor(RegressorMixin, BaseEstimator):
     Rows come as one ``X`` with ``sample_domain`` (positive ids source,
     negative target; see :func:`pack_domains`); every target row needs its
     value. Without target rows there is nothing to transfer and the fit is
-    AdaBoost.R2 on all rows.
+    AdaBoost.R2 on all rows (by reweighting, as Pardoe and Stone's
+    AdaBoost.R2' is: ``AdaBoostRegressor(sampling="reweight")``).
 
     Parameters
     ----------

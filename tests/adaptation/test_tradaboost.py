@@ -212,8 +212,11 @@ def test_r2_without_target_is_adaboost_r2():
 
     X, y = make_regression(150, 4, noise=5.0, random_state=0)
     ours = TrAdaBoostRegressor(n_estimators=8, random_state=0).fit(X, y)
-    reference = AdaBoostRegressor(
-        DecisionTreeRegressor(max_depth=3), n_estimators=8, random_state=0
+    reference = AdaBoostRegressor(  # TrAdaBoost.R2 reweights its learners
+        DecisionTreeRegressor(max_depth=3),
+        n_estimators=8,
+        sampling="reweight",
+        random_state=0,
     ).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), reference.predict(X))
     np.testing.assert_allclose(ours.estimator_weights_, reference.estimator_weights_)

@@ -353,12 +353,14 @@ def test_resampling_is_drucker_and_scikit_learns_algorithm(loss):
     assert not np.array_equal(other, ours.predict(X))
 
 
-def test_reweighting_is_the_deterministic_default():
+def test_resampling_is_the_default_and_reweighting_does_not_depend_on_the_seed():
     X, y = load_diabetes(return_X_y=True)
-    assert AdaBoostRegressor().sampling == "reweight"
-    a = AdaBoostRegressor(n_estimators=10, random_state=0).fit(X, y)
-    b = AdaBoostRegressor(n_estimators=10, random_state=1).fit(X, y)
-    np.testing.assert_allclose(a.predict(X), b.predict(X))
+    assert AdaBoostRegressor().sampling == "resample"  # the better, Drucker's
+    a, b = (
+        AdaBoostRegressor(n_estimators=10, sampling="reweight", random_state=seed)
+        for seed in (0, 1)
+    )
+    np.testing.assert_allclose(a.fit(X, y).predict(X), b.fit(X, y).predict(X))
     with pytest.raises(ValueError, match="sampling"):
         AdaBoostRegressor(sampling="bootstrap").fit(X, y)
 
@@ -367,9 +369,11 @@ def test_reweighting_is_the_deterministic_default():
 def test_r2_agrees_with_sklearn(loss):
     X, y = make_regression(n_samples=1500, n_features=10, noise=10, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    ours = AdaBoostRegressor(n_estimators=50, loss=loss, random_state=0)
+    ours = AdaBoostRegressor(
+        n_estimators=50, loss=loss, sampling="reweight", random_state=0
+    )
     ours_score = ours.fit(X_train, y_train).score(X_test, y_test)
-    # sklearn resamples by weight (random), ml2learn reweights: compare with
+    # sklearn resamples by weight (random), reweighting does not: compare with
     # the mean over a few of sklearn's seeds
     theirs_score = np.mean(
         [
