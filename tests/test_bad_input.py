@@ -63,6 +63,10 @@ def _no_rows(X, y):
     return X[:0], y[:0]
 
 
+def _no_rows_3d(X, y):
+    return X[:0].reshape(0, X.shape[1], 1), y[:0]
+
+
 def _strings(X, y):
     return np.array([["a"] * X.shape[1]] * len(X), dtype=object), y
 
@@ -83,6 +87,7 @@ BAD_DATA = {
     "NaN": (_with_nan, "NaN"),
     "infinity": (_with_inf, "infinity|inf"),
     "no rows": (_no_rows, "0 sample|0 images|no rows|at least one"),
+    "no rows, 3-D": (_no_rows_3d, "0 sample|0 images|no rows|at least one|dim 3"),
     "strings": (_strings, "convert|string|dtype"),
     "complex": (_complex, "[Cc]omplex"),
     "5-D": (_four_d, "dim|[0-9]-D|2D|shape"),

@@ -32,7 +32,7 @@ class _SequenceInput:
                 )
         if hasattr(X, "ndim") and not hasattr(X, "columns") and X.ndim == 3:
             X = np.asarray(X)
-            return X.reshape(len(X), -1), X.shape[2]
+            return X.reshape(len(X), X.shape[1] * X.shape[2]), X.shape[2]
         return X, None
 
     def _vocabulary_size(self, X):
