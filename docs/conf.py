@@ -14,16 +14,27 @@ extensions = [
     "sphinx-mathjax-offline",
     "sphinx.ext.doctest",
     "numpydoc",
-    "matplotlib.sphinxext.plot_directive",
+    "sphinx_gallery.gen_gallery",
 ]
-plot_formats = [("png", 100)]
-plot_html_show_formats = False
-plot_html_show_source_link = False
+# examples/plot_*.py run once and are cached: sphinx-gallery keeps each
+# script's checksum beside its output (docs/auto_examples) and reruns only
+# the scripts that changed
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "download_all_examples": False,
+    "abort_on_example_error": True,
+    "min_reported_time": 0,
+    "show_memory": False,
+    "matplotlib_animations": False,
+}
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 # scikit-learn's theme; its fonts and scripts ship with it (nothing is fetched)
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {

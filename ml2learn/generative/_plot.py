@@ -69,14 +69,20 @@ def plot_samples(
     if gan.conditional:
         samples = samples[0]
     shape = getattr(gan, "image_shape_", None)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 6) if shape is None else (n_cols, 6))
     if shape is not None and shape[1] > 1:
         images = np.asarray(samples).reshape(n_samples, *shape)[:, 0]
-        ax.imshow(_grid(images, n_cols), cmap="gray_r")
+        grid = _grid(images, n_cols)
+        if ax is None:  # a figure of the grid's shape, the grid filling it
+            height, width = grid.shape
+            inches = min(6 / width, 8 / height)
+            figure = plt.figure(figsize=(width * inches, height * inches))
+            ax = figure.add_axes((0, 0, 1, 1))
+        ax.imshow(grid, cmap="gray_r")
         ax.set_xticks([])
         ax.set_yticks([])
         return ax
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 6))
     samples = np.asarray(samples).reshape(n_samples, -1)
     if samples.shape[1] != 2:
         raise ValueError(

@@ -96,15 +96,90 @@ def plot_embeddings(
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     labels = [None] * len(words) if groups is None else list(groups)
+    texts = [None] * len(words)
     for k, group in enumerate(dict.fromkeys(labels)):
         rows = [i for i, g in enumerate(labels) if g == group]
         ax.scatter(*points[rows].T, s=12, color=f"C{k}", label=group)
         for i in rows:
-            ax.annotate(words[i], points[i], fontsize=8, color=f"C{k}",
-                        xytext=(2, 2), textcoords="offset points")  # fmt: skip
-    if groups is not None:
-        ax.legend(fontsize=8)
+            texts[i] = ax.annotate(words[i], points[i], xytext=(3, 3), fontsize=8,
+                                   color=f"C{k}", textcoords="offset points")  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"word vectors, {'PCA' if method == 'pca' else 't-SNE'} projection")
+    place_labels(ax, texts)
+    if groups is not None:
+        ax.legend(fontsize=8)
     return ax
+
+
+# (offset in points, horizontal and vertical alignment) tried for each label
+_PLACES = [
+    ((3, 3), "left", "bottom"),
+    ((3, -3), "left", "top"),
+    ((-3, 3), "right", "bottom"),
+    ((-3, -3), "right", "top"),
+    ((0, 5), "center", "bottom"),
+    ((0, -5), "center", "top"),
+]
+
+
+def _overlap(box, others):
+    """Area ``box`` shares with each of ``others`` (x0, y0, x1, y1 rows)."""
+    if not len(others):
+        return 0.0
+    width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
+    height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
+    return float((np.clip(width, 0, None) * np.clip(height, 0, None)).sum())
+
+
+def place_labels(ax, texts, marker_radius=3.0):
+    """Move each annotation to the side of its point where it covers the
+    least of the labels placed before it and of the points, then widen the
+    axes so that no label is clipped at the edge.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes holding the annotations.
+    texts : list of matplotlib Annotation
+        Labels whose ``xy`` is their point (``textcoords="offset points"``).
+    marker_radius : float, default=3.0
+        Half the side, in pixels, of the box kept free around each point.
+    """
+    if not texts:
+        return
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    ax.margins(0.05)
+    ax.autoscale_view()
+    points = ax.transData.transform(np.array([t.xy for t in texts]))
+    placed = [
+        (x - marker_radius, y - marker_radius, x + marker_radius, y + marker_radius)
+        for x, y in points
+    ]
+    for text in texts:
+        best = None
+        for offset, ha, va in _PLACES:
+            text.xyann = offset
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            box = text.get_window_extent(renderer).extents
+            cost = _overlap(box, np.array(placed))
+            if best is None or cost < best[0]:
+                best = (cost, offset, ha, va, box)
+            if cost == 0:
+                break
+        _, offset, ha, va, box = best
+        text.xyann = offset
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        placed.append(tuple(box))
+    # widen the limits to the labels' extent, so none is cut at the edge
+    inverse = ax.transData.inverted()
+    labels = np.array(placed[len(texts) :])
+    low = inverse.transform(labels[:, :2].min(0))
+    high = inverse.transform(labels[:, 2:].max(0))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    pad_x, pad_y = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
+    ax.set_xlim(min(x0, low[0] - pad_x), max(x1, high[0] + pad_x))
+    ax.set_ylim(min(y0, low[1] - pad_y), max(y1, high[1] + pad_y))

@@ -201,6 +201,21 @@ def test_dcgan_images_shapes_and_range():
         gan.transform(np.zeros((2, 1, 4, 4)))
     with pytest.raises(ValueError, match="images of shape"):
         gan.transform(np.zeros((2, 1, 4, 16)))
+    _sample_grids_fill_their_figure(gan)
+
+
+def _sample_grids_fill_their_figure(gan):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from ml2learn.generative import plot_samples
+
+    for n_samples, n_cols in [(80, 8), (64, 8), (30, 10)]:
+        ax = plot_samples(gan, n_samples, n_cols=n_cols, random_state=0)
+        ax.apply_aspect()
+        box = ax.get_position()
+        assert box.width * box.height > 0.95  # of the figure's area
+        rows = -(-n_samples // n_cols)
+        assert ax.images[0].get_array().shape == (9 * rows - 1, 9 * n_cols - 1)
+    plt.close("all")
 
 
 def test_diversity_warning_on_collapse():

@@ -44,3 +44,36 @@ def test_plot_and_errors():
         project_embeddings(wv, ["gold", "unicorn"])
     with pytest.raises(ValueError, match="method"):
         project_embeddings(wv, words, method="umap")
+
+
+def _label_boxes(ax):
+    renderer = ax.figure.canvas.get_renderer()
+    return np.array([t.get_window_extent(renderer).extents for t in ax.texts])
+
+
+def _total_overlap(boxes):
+    total = 0.0
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            width = min(boxes[i, 2], boxes[j, 2]) - max(boxes[i, 0], boxes[j, 0])
+            height = min(boxes[i, 3], boxes[j, 3]) - max(boxes[i, 1], boxes[j, 1])
+            total += max(width, 0) * max(height, 0)
+    return total
+
+
+def test_labels_avoid_each_other_and_stay_inside_the_axes():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    wv = load_kjv_word_vectors()
+    words = list(wv.index_to_key[:60])
+    ax = plot_embeddings(wv, words, method="pca")
+    placed = _label_boxes(ax)
+    inside = ax.get_window_extent().extents
+    assert (placed[:, :2] >= inside[:2] - 0.5).all()
+    assert (placed[:, 2:] <= inside[2:] + 0.5).all()
+    for text in ax.texts:  # what every label did before: up and to the right
+        text.xyann = (3, 3)
+        text.set_horizontalalignment("left")
+        text.set_verticalalignment("bottom")
+    naive = _label_boxes(ax)
+    assert _total_overlap(placed) < 0.5 * _total_overlap(naive)
+    plt.close("all")
