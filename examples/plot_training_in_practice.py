@@ -64,8 +64,13 @@ sizes = [5, 10, 20, 40]
 scores = {"fine-tuned from digits 0-4": [], "from scratch": []}
 for n in sizes:
     rows = np.concatenate([np.flatnonzero(y_train == c)[:n] for c in range(5, 10)])
-    tuned = CNNClassifier(image_shape=(8, 8), init_from=base,
-                          fine_tune_lr_factor=0.1, max_epochs=40, random_state=0)  # fmt: skip
+    tuned = CNNClassifier(
+        image_shape=(8, 8),
+        init_from=base,
+        fine_tune_lr_factor=0.1,
+        max_epochs=40,
+        random_state=0,
+    )
     scratch = CNNClassifier(image_shape=(8, 8), max_epochs=40, random_state=0)
     for name, model in zip(scores, (tuned, scratch)):
         model.fit(X_train[rows], y_train[rows])

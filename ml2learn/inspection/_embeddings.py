@@ -101,8 +101,14 @@ def plot_embeddings(
         rows = [i for i, g in enumerate(labels) if g == group]
         ax.scatter(*points[rows].T, s=12, color=f"C{k}", label=group)
         for i in rows:
-            texts[i] = ax.annotate(words[i], points[i], xytext=(3, 3), fontsize=8,
-                                   color=f"C{k}", textcoords="offset points")  # fmt: skip
+            texts[i] = ax.annotate(
+                words[i],
+                points[i],
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color=f"C{k}",
+            )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"word vectors, {'PCA' if method == 'pca' else 't-SNE'} projection")
