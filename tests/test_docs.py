@@ -120,3 +120,30 @@ def _assert_nothing_is_loaded_from_outside(html_dir):
     assert (html_dir / "_static" / "mathjax" / "tex-chtml.js").exists()
     guide = (html_dir / "user_guide" / "boosting.html").read_text()
     assert "_static/mathjax/tex-chtml.js" in guide
+
+
+def test_every_public_name_has_an_api_entry():
+    """Every name a public module exports is on the API page (an autosummary
+    entry, which gets its own page, or a ``.. data::`` entry), so that links
+    to it resolve."""
+    api = (ROOT / "docs" / "api.rst").read_text()
+    listed = set(re.findall(r"^   (\w+)\s*$", api, re.M))
+    listed |= set(re.findall(r"^\.\. data:: (\w+)", api, re.M))
+    namespaces = [
+        "ml2learn",
+        "ml2learn.adaptation",
+        "ml2learn.datasets",
+        "ml2learn.ensemble",
+        "ml2learn.generative",
+        "ml2learn.inspection",
+        "ml2learn.neural",
+        "ml2learn.neural.modules",
+        "ml2learn.text",
+    ]
+    missing = [
+        f"{namespace}.{name}"
+        for namespace in namespaces
+        for name in importlib.import_module(namespace).__all__
+        if name not in listed and not name.startswith("__")
+    ]
+    assert not missing, missing
