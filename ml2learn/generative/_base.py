@@ -21,7 +21,7 @@ from sklearn.base import (
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PassthroughScoring
 from skorch.dataset import unpack_data
 
 from ..neural._callbacks import ScheduledLearningRate
@@ -84,6 +84,16 @@ class _GANNet(Net):
         self.noise_rng_ = torch.Generator().manual_seed(self.shuffle_seed)
         self.d_updates_ = 0
         return self
+
+    def get_default_callbacks(self):
+        # train_loss is D's loss plus G's: a lower sum is not a better GAN,
+        # so the epoch table marks no "best" epoch for it
+        return [
+            (name, PassthroughScoring("train_loss", lower_is_better=None, on_train=True))
+            if name == "train_loss"
+            else (name, callback)
+            for name, callback in super().get_default_callbacks()
+        ]
 
     def initialize_optimizer(self, *args, **kwargs):
         generator, discriminator = self.module_.generator, self.module_.discriminator

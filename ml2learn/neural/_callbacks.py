@@ -8,10 +8,14 @@ GAN's two optimizers) reuses them instead of keeping copies.
 """
 
 import math
+import os
+import sys
 
 import numpy as np
 import torch
 from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import PrintLog as SkorchPrintLog
+from skorch.utils import Ansi
 
 from ._schedules import learning_rate_at
 
@@ -19,6 +23,7 @@ __all__ = [
     "GradientClipping",
     "GradientNormRecorder",
     "LowestLossEarlyStopping",
+    "PrintLog",
     "ScheduledLearningRate",
     "StopOnNonFiniteLoss",
     "StopTraining",
@@ -238,3 +243,26 @@ class StopOnNonFiniteLoss(Callback):
                     f"{epoch} (the loss was still finite); lower learning_rate "
                     "(or set gradient_clip_norm)."
                 )
+
+
+def _colour_terminal():
+    """Whether standard output is a terminal that takes colours (the
+    ``NO_COLOR`` convention, https://no-color.org, turns them off)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+class PrintLog(SkorchPrintLog):
+    """skorch's epoch table, with ANSI colours only on a terminal.
+
+    skorch colours the epoch's best values; written to a log file or a
+    captured notebook cell the escape codes are noise, so there a best
+    value is marked with ``*`` instead.
+    """
+
+    def format_row(self, row, key, color):
+        formatted = super().format_row(row, key, color)
+        if self.sink is not print or _colour_terminal():
+            return formatted
+        if not isinstance(formatted, str) or Ansi.ENDC.value not in formatted:
+            return formatted
+        return formatted.replace(color, "").replace(Ansi.ENDC.value, "") + "*"

@@ -19,7 +19,7 @@ from skorch.hf import AccelerateMixin
 
 from ..utils.parallel import torch_threads_for_task
 from ._augment import Augmenter
-from ._callbacks import stops_training
+from ._callbacks import PrintLog, stops_training
 
 __all__ = [
     "OPTIMIZERS",
@@ -332,8 +332,8 @@ class Net(NeuralNet):
         # the epoch table is built every epoch even when nothing prints it
         callbacks = super().get_default_callbacks()
         if not self.verbose:
-            callbacks = [(n, cb) for n, cb in callbacks if n != "print_log"]
-        return callbacks
+            return [(n, cb) for n, cb in callbacks if n != "print_log"]
+        return [(n, PrintLog() if n == "print_log" else cb) for n, cb in callbacks]
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         target, weight = y_true

@@ -483,3 +483,25 @@ def test_zero_images_are_refused_by_name(n_dims):
     for estimator in (CNNClassifier(max_epochs=1), VisionTransformerClassifier()):
         with pytest.raises(ValueError, match="X holds 0 images"):
             estimator.fit(images, np.zeros(0))
+
+
+def test_the_epoch_table_has_colours_only_on_a_terminal(capsys, monkeypatch):
+    from ml2learn.neural import MLPClassifier, _callbacks
+
+    X, y = make_classification(60, 4, random_state=0)
+    MLPClassifier(max_epochs=3, verbose=1, random_state=0).fit(X, y)
+    plain = capsys.readouterr().out
+    assert "\x1b[" not in plain and "*" in plain  # best values marked with *
+    monkeypatch.setattr(_callbacks, "_colour_terminal", lambda: True)
+    MLPClassifier(max_epochs=3, verbose=1, random_state=0).fit(X, y)
+    coloured = capsys.readouterr().out
+    assert "\x1b[" in coloured and "*" not in coloured
+
+
+def test_a_gans_summed_loss_marks_no_best_epoch(capsys):
+    from ml2learn.generative import GAN
+
+    X = np.random.RandomState(0).normal(size=(100, 2))
+    gan = GAN(max_epochs=3, verbose=1, random_state=0).fit(X)
+    assert "train_loss_best" not in gan.net_.history[-1]
+    assert "*" not in capsys.readouterr().out
