@@ -23,6 +23,11 @@ datasets
 
 __version__ = "0.1.0"
 
+import logging  # noqa: E402
+
 from .utils.discovery import all_estimators  # noqa: E402
+
+# a library's messages are the application's to show: nothing by default
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = ["__version__", "all_estimators"]

@@ -6,6 +6,7 @@ entry's ``GridSearchCV`` and returns one row per entry. Later method families
 add their entries with :func:`register`.
 """
 
+import logging
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -13,11 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
-from sklearn.model_selection import GridSearchCV
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["TOUR", "TourEntry", "register", "run_tour"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -478,6 +482,22 @@ for _entry in (
     register(_entry)
 
 
+class _CountingScorer:
+    """A grid search's scorer that moves a progress bar by one fit each time
+    it scores a fold (in-process searches only: a bar does not travel to
+    worker processes)."""
+
+    def __init__(self, scorer, bar):
+        self.scorer = scorer
+        self.bar = bar
+
+    def __call__(self, estimator, X, y=None, **kwargs):
+        try:
+            return self.scorer(estimator, X, y, **kwargs)
+        finally:
+            self.bar.update(1)
+
+
 def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     """Fit every registered entry's grid search and collect the results.
 
@@ -492,7 +512,8 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     n_jobs : int, default=1
         Parallel jobs of the grid search.
     progress : bool, default=True
-        Show a progress bar (tqdm) on standard error.
+        Show a progress bar (tqdm) on standard error, moving one step per
+        candidate and fold (per method with ``n_jobs != 1``).
 
     Returns
     -------
@@ -508,20 +529,27 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     if not entries:
         families = sorted({e.family for e in TOUR})
         raise ValueError(f"only must name families among {families}; got {only}.")
+    built = [(entry, *entry.build(quick)) for entry in entries]
+    n_fits = sum(len(ParameterGrid(grid)) * cv for _, _, grid in built)
     rows = []
-    bar = tqdm(entries, disable=not progress, unit="method")
-    with warnings.catch_warnings():
+    bar = tqdm(total=n_fits, disable=not progress, unit="fit")
+    with bar, warnings.catch_warnings():
         # the sequence entries cut long paragraphs at max_len on purpose
         warnings.filterwarnings("ignore", r".*were truncated", UserWarning)
-        for entry in bar:
+        for entry, pipe, grid in built:
             bar.set_description(entry.method)
-            pipe, grid = entry.build(quick)
+            done = bar.n + len(ParameterGrid(grid)) * cv
             start = time.perf_counter()
             if entry.domains:
                 search = _domain_search(entry, pipe, grid, cv, n_jobs)
             else:
                 X, y = entry.load()
-                search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs).fit(X, y)
+                scoring = None
+                if n_jobs == 1 and progress:
+                    scoring = _CountingScorer(check_scoring(pipe), bar)
+                search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs, scoring=scoring)
+                search.fit(X, y)
+            bar.update(done - bar.n)
             rows.append(
                 dict(
                     family=entry.family,
@@ -532,6 +560,13 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
                     best_params=search.best_params_,
                     fit_seconds=time.perf_counter() - start,
                 )
+            )
+            logger.info(
+                "%s: %s %.3f in %.1f s",
+                entry.method,
+                rows[-1]["metric"],
+                search.best_score_,
+                rows[-1]["fit_seconds"],
             )
     return rows
 
@@ -567,8 +602,10 @@ def _short_params(params):
 
 
 def format_table(rows):
-    """The tour's results as a plain-text table, the best parameters of
-    each grid search in the last column."""
+    """The tour's results as a plain-text table (``tabulate``), the best
+    parameters of each grid search in the last column."""
+    from tabulate import tabulate
+
     headers = ("method", "data set", "CV score", "metric", "fit seconds", "best")
     cells = [
         (
@@ -581,11 +618,4 @@ def format_table(rows):
         )
         for r in rows
     ]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-
-    def line(values):
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
-
-    lines = [line(headers), line(["-" * w for w in widths])]
-    lines += [line(row) for row in cells]
-    return "\n".join(lines)
+    return tabulate(cells, headers=headers, tablefmt="simple", disable_numparse=True)

@@ -2,12 +2,16 @@
 ``python -m ml2learn ...``)."""
 
 import argparse
+import logging
 import os
 import platform
 import sys
 import time
+from contextlib import contextmanager
 
 __all__ = ["main"]
+
+logger = logging.getLogger("ml2learn")
 
 
 def _program_name():
@@ -53,28 +57,57 @@ def _parser():
     return parser
 
 
+@contextmanager
+def _messages_on_stderr():
+    """The ``ml2learn`` logger's INFO messages on standard error while the
+    command runs, written above tqdm's bar rather than through it."""
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with logging_redirect_tqdm(loggers=[logger]):
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def main(argv=None):
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    The results table goes to standard output; the banner, one line per
+    finished method, the total time and errors go through the ``ml2learn``
+    logger to standard error (silence them with ``--no-progress`` and
+    ``2>/dev/null``, or configure the logger).
+    """
     args = _parser().parse_args(argv)
     from . import __version__
     from ._tour import format_table, run_tour
 
-    print(
-        f"ml2learn {__version__} tour on {platform.machine()} "
-        f"({platform.python_implementation()} {platform.python_version()})"
-    )
-    start = time.perf_counter()
-    try:
-        rows = run_tour(
-            quick=args.quick,
-            only=args.only,
-            cv=args.cv,
-            n_jobs=args.n_jobs,
-            progress=not args.no_progress,
+    with _messages_on_stderr():
+        logger.info(
+            "ml2learn %s tour on %s (%s %s)",
+            __version__,
+            platform.machine(),
+            platform.python_implementation(),
+            platform.python_version(),
         )
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(format_table(rows))
-    print(f"total {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        try:
+            rows = run_tour(
+                quick=args.quick,
+                only=args.only,
+                cv=args.cv,
+                n_jobs=args.n_jobs,
+                progress=not args.no_progress,
+            )
+        except ValueError as exc:
+            logger.error("error: %s", exc)
+            return 2
+        print(format_table(rows))
+        logger.info("total %.1f s", time.perf_counter() - start)
     return 0

@@ -36,7 +36,16 @@ def test_ruff_is_clean():
     pytest.importorskip("ruff", reason="ruff is in the [dev] extra")
     for args in (["check"], ["format", "--check"]):
         result = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "ml2learn", "tests", "benchmarks"],
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                *args,
+                "ml2learn",
+                "tests",
+                "benchmarks",
+                "examples",
+            ],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -47,14 +56,17 @@ def test_ruff_is_clean():
 def test_tour_quick_prints_a_table(capsys):
     # family names match in any case
     assert main(["tour", "--quick", "--only", "Boosting", "--no-progress"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out  # the table only; messages go through logging to stderr
+    assert captured.err.startswith("ml2learn ") and " tour on " in captured.err
+    assert "AdaBoost (stumps): accuracy" in captured.err and "total" in captured.err
     header = next(line for line in out.splitlines() if line.startswith("method"))
     assert re.split(r"\s{2,}", header.strip()) == [
         "method", "data set", "CV score", "metric", "fit seconds", "best",
     ]  # fmt: skip
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("---"))
-    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[start + 1 : -1]]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[start + 1 :]]
     assert len(rows) == 7  # the boosting family only
     assert all(float(row[2]) > 0.3 for row in rows)
     assert {row[3] for row in rows} == {"accuracy", "R^2"}
@@ -67,7 +79,7 @@ def test_tour_rejects_unknown_family_before_the_banner(capsys):
     assert exit_info.value.code == 2
     captured = capsys.readouterr()
     assert "invalid choice: 'nonsense'" in captured.err and "boosting" in captured.err
-    assert "tour on" not in captured.out
+    assert "tour on" not in captured.out + captured.err
 
 
 def test_version_and_program_name(capsys, monkeypatch):

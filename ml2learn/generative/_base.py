@@ -89,7 +89,10 @@ class _GANNet(Net):
         # train_loss is D's loss plus G's: a lower sum is not a better GAN,
         # so the epoch table marks no "best" epoch for it
         return [
-            (name, PassthroughScoring("train_loss", lower_is_better=None, on_train=True))
+            (
+                name,
+                PassthroughScoring("train_loss", lower_is_better=None, on_train=True),
+            )
             if name == "train_loss"
             else (name, callback)
             for name, callback in super().get_default_callbacks()
