@@ -1,6 +1,11 @@
 """Sphinx configuration: builds offline, API pages from numpydoc docstrings."""
 
+import sys
+from pathlib import Path
+
 import ml2learn
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "ml2learn"
 author = "ml2learn developers"
@@ -15,6 +20,7 @@ extensions = [
     "sphinx.ext.doctest",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "benchmark_pages",
 ]
 # examples/plot_*.py run once and are cached: sphinx-gallery keeps each
 # script's checksum beside its output (docs/auto_examples) and reruns only
@@ -34,7 +40,7 @@ autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = ["_build", "_ext", "auto_examples/*.ipynb", "auto_examples/*.py"]
 # scikit-learn's theme; its fonts and scripts ship with it (nothing is fetched)
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {

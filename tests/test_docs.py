@@ -147,3 +147,18 @@ def test_every_public_name_has_an_api_entry():
         if name not in listed and not name.startswith("__")
     ]
     assert not missing, missing
+
+
+def test_pages_name_the_notes_parts_instead_of_line_numbers():
+    """A reader without the course notes cannot follow "notes, lines 228-660":
+    the documentation and the README name the notes' parts (docs/notes.rst)."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.rst"))]
+    cited = [
+        f"{page.relative_to(ROOT)}: {match.group(0)}"
+        for page in pages
+        if "auto_examples" not in page.parts
+        for match in re.finditer(
+            r"lines?\s+\d{3,}|notes,?\s+\d{3,}|\b\d{3,}-\d{3,}\b", page.read_text()
+        )
+    ]
+    assert not cited, cited

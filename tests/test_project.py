@@ -101,3 +101,11 @@ def test_module_entry_point():
         [sys.executable, "-m", "ml2learn", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "tour" in result.stdout
+
+
+def test_readme_python_examples_run_as_printed():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.+?)\n```", readme, re.S)
+    assert len(blocks) == 3
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})

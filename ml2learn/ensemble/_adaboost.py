@@ -85,7 +85,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
     Notes
     -----
     With ``y_i, h_t(x_i) in {-1, +1}`` and ``D_1(i) = 1/m`` (the course's
-    algorithm, lines 228-660 of the notes)::
+    algorithm, the notes' AdaBoost part)::
 
         eps_t     = sum_i D_t(i) [h_t(x_i) != y_i]
         alpha_t   = 1/2 ln((1 - eps_t) / eps_t)

@@ -693,7 +693,7 @@ _SHARED_ATTRIBUTES = """
 """
 
 _NOTES = """
-    The course's algorithm (notes, lines 726-1073)::
+    The course's algorithm (the notes' gradient-boosting part)::
 
         F_0(x) = argmin_gamma sum_i L(y_i, gamma)
         for m = 1 .. M:

@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 AttentionResult = namedtuple("AttentionResult", ["scores", "weights", "context"])
-AttentionResult.__doc__ = """What :func:`attention` returns for one query:
-``scores`` (S,), the scores ``q . k_s``; ``weights`` (S,), their softmax
+AttentionResult.__doc__ = """What :func:`attention` returns for one query.
+
+``scores`` (S,), the scores ``q^T k_s``; ``weights`` (S,), their softmax
 ``alpha_s``; ``context`` (D,), ``sum_s alpha_s v_s``."""
 
 
