@@ -18,6 +18,7 @@ extensions = [
     # MathJax 3 copied into _static: formulas render with no network
     "sphinx-mathjax-offline",
     "sphinx.ext.doctest",
+    "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "benchmark_pages",
@@ -35,12 +36,36 @@ sphinx_gallery_conf = {
     "min_reported_time": 0,
     "show_memory": False,
     "matplotlib_animations": False,
+    # its execution-times page loads DataTables from CDNs; each example's
+    # page gives its own running time
+    "write_computation_times": False,
 }
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-exclude_patterns = ["_build", "_ext", "auto_examples/*.ipynb", "auto_examples/*.py"]
+# links into the reference libraries' documentation, from inventories that
+# ship with the repository (docs/inventories/make_inventories.py writes them),
+# so the build reads nothing from the network
+_INVENTORIES = Path(__file__).parent / "inventories"
+intersphinx_mapping = {
+    "sklearn": ("https://scikit-learn.org/stable/", str(_INVENTORIES / "sklearn.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(_INVENTORIES / "numpy.inv")),
+    "torch": ("https://docs.pytorch.org/docs/stable/", str(_INVENTORIES / "torch.inv")),
+    "skorch": (
+        "https://skorch.readthedocs.io/en/stable/",
+        str(_INVENTORIES / "skorch.inv"),
+    ),
+}
+exclude_patterns = [
+    "_build",
+    "_ext",
+    "inventories",
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+]
 # scikit-learn's theme; its fonts and scripts ship with it (nothing is fetched)
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {

@@ -57,7 +57,11 @@ def markdown_to_rst(markdown, figures):
             out += [_inline(line), ""]
         i += 1
     for figure in figures:
-        out += [f".. image:: /../benchmarks/results/{figure.name}", "   :width: 100%", ""]
+        out += [
+            f".. image:: /../benchmarks/results/{figure.name}",
+            "   :width: 100%",
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -73,7 +77,8 @@ def write_pages(target):
         figures = sorted(
             f
             for f in RESULTS.glob(f"{name}*.png")
-            if "_quick" not in f.stem and (f.stem == name or f.stem.startswith(name + "_"))
+            if "_quick" not in f.stem
+            and (f.stem == name or f.stem.startswith(name + "_"))
         )
         page = markdown_to_rst(results.read_text(encoding="utf-8"), figures)
         path = target / f"{name}.rst"
