@@ -71,10 +71,19 @@ html_theme = "pydata_sphinx_theme"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # an example's code is the page: it gets the width of the page's table
+    # of contents
+    "secondary_sidebar_items": {
+        "*": ["page-toc"],
+        "user_guide/*": ["page-toc"],
+        "api/**": ["page-toc"],
+        "benchmarks/*": ["page-toc"],
+        "auto_examples/*": [],
+    },
 }
 html_title = f"ml2learn {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["ml2learn.css"]
 copyright = "the ml2learn developers (BSD-3-Clause)"
 nitpicky = False
 # scikit-learn's inherited docstrings (score, set_*_request) cite labels of

@@ -29,8 +29,9 @@ from ml2learn.neural import CNNClassifier
 
 X, y = load_digits(return_X_y=True)
 X = X / 16
-cnn = CNNClassifier((16, 32), pooling=None, image_shape=(8, 8), max_epochs=15,
-                    random_state=0).fit(X[:1200], y[:1200])  # fmt: skip
+cnn = CNNClassifier(
+    (16, 32), pooling=None, image_shape=(8, 8), max_epochs=15, random_state=0
+).fit(X[:1200], y[:1200])
 print(f"held-out accuracy: {cnn.score(X[1200:], y[1200:]):.3f}")
 
 # %%
@@ -73,8 +74,11 @@ fig, grids = plt.subplots(1, 2, figsize=(6, 3))
 for grid, unit in zip(grids, [3, 11]):
     grid.axis("off")
     grid.set_title(f"features.1, channel {unit}", fontsize=9)
-    cells = [grid.inset_axes([c / 3, 1 - (r + 1) / 3, 0.3, 0.3])
-             for r in range(3) for c in range(3)]  # fmt: skip
+    cells = [
+        grid.inset_axes([c / 3, 1 - (r + 1) / 3, 0.3, 0.3])
+        for r in range(3)
+        for c in range(3)
+    ]
     patches = top_activating_patches(cnn, X[:1200], "features.1", unit)
     plot_patches(patches, axes=cells)
 plt.show()

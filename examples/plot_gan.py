@@ -24,8 +24,15 @@ from ml2learn.datasets import make_gaussian_ring
 from ml2learn.generative import DCGAN, GAN, plot_samples
 
 X, _ = make_gaussian_ring(5000, random_state=0)
-gan = GAN(latent_dim=2, learning_rate=1e-3, batch_size=512, label_smoothing=0.1,
-          lr_schedule="cosine", max_epochs=150, random_state=0).fit(X)  # fmt: skip
+gan = GAN(
+    latent_dim=2,
+    learning_rate=1e-3,
+    batch_size=512,
+    label_smoothing=0.1,
+    lr_schedule="cosine",
+    max_epochs=150,
+    random_state=0,
+).fit(X)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 4))
 plot_samples(gan, 1000, X=X, random_state=0, ax=ax1)
 for key in ("d_real", "d_fake"):

@@ -32,8 +32,10 @@ for n_jobs in (1, 2):
     start = time.perf_counter()
     search = GridSearchCV(pipe, grid, cv=3, n_jobs=n_jobs).fit(X, y)
     results[n_jobs] = search.cv_results_["mean_test_score"]
-    print(f"n_jobs={n_jobs}: {time.perf_counter() - start:.1f} s, "
-          f"best {search.best_params_}")  # fmt: skip
+    print(
+        f"n_jobs={n_jobs}: {time.perf_counter() - start:.1f} s, "
+        f"best {search.best_params_}"
+    )
 print("same scores:", np.allclose(results[1], results[2]))
 
 # %%

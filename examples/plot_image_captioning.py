@@ -17,8 +17,9 @@ from ml2learn.neural import ImageCaptioner
 X_train, X_test, y_train, y_test = make_digit_captions(
     2000, 200, max_digits=3, random_state=0
 )
-captioner = ImageCaptioner(hidden_size=64, learning_rate=3e-3, max_epochs=12,
-                           random_state=0).fit(X_train, y_train)  # fmt: skip
+captioner = ImageCaptioner(
+    hidden_size=64, learning_rate=3e-3, max_epochs=12, random_state=0
+).fit(X_train, y_train)
 print(f"exact match on unseen combinations: {captioner.score(X_test, y_test):.3f}")
 print("first captions:", list(captioner.predict(X_test[:3])))
 

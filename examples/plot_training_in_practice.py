@@ -39,8 +39,9 @@ for activation in ("sigmoid", "relu"):
     )
     norms = clf.fit(X, y).gradient_norms_
     layers = [f"hidden.{i}.linear.weight" for i in range(5)]
-    ax.semilogy(range(1, 6), [norms[name][0] for name in layers], "o-",
-                label=activation)  # fmt: skip
+    ax.semilogy(
+        range(1, 6), [norms[name][0] for name in layers], "o-", label=activation
+    )
 ax.set_xlabel("hidden layer (1 = next to the input)")
 ax.set_ylabel("mean gradient norm, epoch 1")
 ax.set_xticks(range(1, 6))
@@ -66,8 +67,9 @@ sizes = [5, 10, 20, 40]
 scores = {"fine-tuned from the ten digits": [], "from scratch": []}
 for n in sizes:
     rows = np.concatenate([np.flatnonzero(y_train == c)[:n] for c in (0, 1)])
-    tuned = CNNClassifier(image_shape=(8, 8), init_from=base, max_epochs=40,
-                          random_state=0)  # fmt: skip
+    tuned = CNNClassifier(
+        image_shape=(8, 8), init_from=base, max_epochs=40, random_state=0
+    )
     scratch = CNNClassifier(image_shape=(8, 8), max_epochs=40, random_state=0)
     for name, model in zip(scores, (tuned, scratch)):
         model.fit(X_train[rows], y_train[rows])

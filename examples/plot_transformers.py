@@ -24,8 +24,9 @@ from ml2learn.neural import TransformerClassifier, VisionTransformerClassifier
 rng = np.random.RandomState(0)
 X = rng.randint(1, 6, size=(400, 8))
 y = (X == 5).sum(axis=1) >= 2  # does token 5 occur twice?
-clf = TransformerClassifier(32, 4, num_layers=1, token_input=True, max_epochs=40,
-                            random_state=0).fit(X, y)  # fmt: skip
+clf = TransformerClassifier(
+    32, 4, num_layers=1, token_input=True, max_epochs=40, random_state=0
+).fit(X, y)
 row = np.array([[5, 1, 2, 5, 3, 4, 1, 2]])
 maps = clf.attention_maps(row)[0, 0]  # layer 1, the row: (heads, 9, 9)
 labels = ["[CLS]"] + [str(t) for t in row[0]]
@@ -42,9 +43,17 @@ fig.tight_layout()
 # ----------------------------------------
 X, y = load_digits(return_X_y=True)
 X = X / 16
-vit = VisionTransformerClassifier(2, 64, 4, num_layers=2, image_shape=(8, 8),
-                                  learning_rate=3e-3, batch_size=64,
-                                  max_epochs=20, random_state=0)  # fmt: skip
+vit = VisionTransformerClassifier(
+    2,
+    64,
+    4,
+    num_layers=2,
+    image_shape=(8, 8),
+    learning_rate=3e-3,
+    batch_size=64,
+    max_epochs=20,
+    random_state=0,
+)
 vit.fit(X[:1500], y[:1500])
 print(f"held-out accuracy: {vit.score(X[1500:], y[1500:]):.3f}")
 rollout = vit.attention_rollout(X[1500:1506])  # (6, 4, 4)

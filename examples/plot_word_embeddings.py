@@ -35,13 +35,25 @@ print("heaviest terms of the first:", ", ".join(names[np.argsort(row)[::-1][:8]]
 wv = load_kjv_word_vectors()
 print("nearest to 'king':", [w for w, _ in wv.most_similar("king", topn=5)])
 groups = {
-    "family": ["father", "mother", "son", "daughter", "brother", "sister",
-               "husband", "wife", "king", "queen", "man", "woman"],
+    "family": [
+        "father",
+        "mother",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "husband",
+        "wife",
+        "king",
+        "queen",
+        "man",
+        "woman",
+    ],
     "numbers": ["two", "three", "four", "five", "six", "seven", "ten", "twelve"],
     "animals": ["sheep", "goat", "ox", "lamb", "horse", "camel", "ass", "bullock"],
     "metals": ["gold", "silver", "brass", "iron", "tin"],
     "verbs (past)": ["went", "came", "said", "gave", "took", "saw", "heard"],
-}  # fmt: skip
+}
 words = [w for group in groups.values() for w in group]
 labels = [name for name, group in groups.items() for _ in group]
 ax = plot_embeddings(wv, words, labels, method="tsne", random_state=0)

@@ -40,7 +40,7 @@ def markdown_to_rst(markdown, figures):
     while i < len(lines):
         line = lines[i]
         if line.startswith("# "):
-            title = _inline(line[2:].strip())
+            title = "Benchmarks: " + _inline(line[2:].strip())
             out += [title, "=" * len(title), ""]
         elif line.startswith("|"):
             block = []
