@@ -216,13 +216,13 @@ def _neural_entries():
     def vit(quick):
         clf = VisionTransformerClassifier(
             2,
-            64,
+            32 if quick else 64,
             4,
-            num_layers=2,
+            num_layers=1 if quick else 2,
             image_shape=(8, 8),
             learning_rate=3e-3,
             batch_size=64,
-            max_epochs=5 if quick else 20,
+            max_epochs=8 if quick else 20,
             random_state=0,
         )
         pipe = make_pipeline(MinMaxScaler(), clf)
@@ -240,8 +240,9 @@ def _neural_entries():
 
 def _text_entries():
     from sklearn.frozen import FrozenEstimator
-    from sklearn.linear_model import LogisticRegression, RidgeClassifier
+    from sklearn.linear_model import RidgeClassifier
     from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
 
     from .datasets import load_sklearn_docstrings, make_dates
     from .neural import (
@@ -253,7 +254,7 @@ def _text_entries():
     from .text import SequenceEncoder, TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
-        pipe = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+        pipe = make_pipeline(TfidfVectorizer(), LinearSVC())
         grid = {"tfidfvectorizer__tf": ["proportion", "sublinear"]}
         if not quick:
             grid["tfidfvectorizer__ngram_range"] = [(1, 1), (1, 2)]
@@ -337,11 +338,11 @@ def _text_entries():
     def translator(quick):
         model = Seq2SeqTranslator(
             target_tokenizer="char",
-            hidden_size=64,
-            embedding_dim=32,
-            learning_rate=5e-3,
+            hidden_size=32 if quick else 64,
+            embedding_dim=16 if quick else 32,
+            learning_rate=1e-2 if quick else 5e-3,
             batch_size=64,
-            max_epochs=6 if quick else 10,
+            max_epochs=4 if quick else 10,
             random_state=0,
         )
         return model, {"attention": ["general"] if quick else [None, "general"]}
@@ -349,7 +350,7 @@ def _text_entries():
     return [
         TourEntry(
             "text",
-            "TF-IDF + logistic regression",
+            "TF-IDF + linear SVM",
             "sklearn docstrings (10 modules)",
             docstrings,
             tfidf,
@@ -412,7 +413,7 @@ def _adaptation_entries():
     def dann(quick):
         pipe = make_pipeline(
             StandardScaler(),
-            DANNClassifier(max_epochs=60 if quick else 200, random_state=0),
+            DANNClassifier(max_epochs=40 if quick else 200, random_state=0),
         )
         return pipe, {"dannclassifier__domain_weight": [0.0, 1.0]}
 
@@ -455,7 +456,7 @@ def _generative_entries():
             learning_rate=1e-3,
             batch_size=512,
             lr_schedule="cosine",
-            max_epochs=60 if quick else 300,
+            max_epochs=40 if quick else 300,
             random_state=0,
         )
         return model, {"label_smoothing": [0.1] if quick else [0.0, 0.1]}
@@ -504,7 +505,7 @@ def run_tour(quick=False, only=None, cv=3, n_jobs=1, progress=True):
     Parameters
     ----------
     quick : bool, default=False
-        Smaller models and grids (under a minute on two cores in all).
+        Smaller models and grids (about a minute on two cores in all).
     only : list of str, default=None
         Families to run; ``None`` runs all.
     cv : int, default=3

@@ -39,7 +39,7 @@ def _parser():
         "GridSearchCV and print one table",
     )
     tour.add_argument(
-        "--quick", action="store_true", help="small models and grids (< 1 minute)"
+        "--quick", action="store_true", help="small models and grids (about a minute)"
     )
     tour.add_argument(
         "--only",
