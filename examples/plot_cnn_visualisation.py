@@ -9,6 +9,8 @@ guided Grad-CAM) and the image patches that excite a channel the most,
 each cropped to the channel's receptive field.
 """
 
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # A CNN on the digits
 # -------------------
