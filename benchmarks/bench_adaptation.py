@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from ml2learn.adaptation import (
@@ -180,13 +181,13 @@ def _tradaboost_r2_task(seeds):
     for seed in seeds:
         X_s, y_s, X_t, y_t = _regression_data(seed)
         X, y, domain = pack_domains(X_s, y_s, X_t[:20], y_t[:20])
+        source_only = AdaBoostRegressor(tree, n_estimators=30, random_state=seed)
         fits = [
             (names[0], TrAdaBoostRegressor(random_state=seed), (X, y),
              {"sample_domain": domain}),
-            (names[1], AdaBoostRegressor(tree, n_estimators=30), (X_s, y_s), {}),
-            (names[2], AdaBoostRegressor(tree, n_estimators=30),
-             (X_t[:20], y_t[:20]), {}),
-            (names[3], AdaBoostRegressor(tree, n_estimators=30), (X, y), {}),
+            (names[1], clone(source_only), (X_s, y_s), {}),
+            (names[2], clone(source_only), (X_t[:20], y_t[:20]), {}),
+            (names[3], clone(source_only), (X, y), {}),
         ]  # fmt: skip
         for name, model, (X_fit, y_fit), params in fits:
             start = time.perf_counter()

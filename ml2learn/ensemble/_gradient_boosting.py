@@ -447,6 +447,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             if oob.any():
                 raw[oob, k] += tree.predict(X[oob])
             trees.append(tree)
+        loss.end_round()
         return trees, raw
 
     def _boost_rounds(self, X, y, sample_weight, raw, validation, monitor=None):

@@ -69,6 +69,20 @@ class _Loss:
     def __init__(self, n_classes=1, alpha=0.9):
         self.n_classes = n_classes
         self.alpha = alpha
+        self._memo = None
+
+    def _once_per_raw(self, raw, compute):
+        """``compute(raw)``, computed once for the array ``raw``: within a
+        round every class's gradient and leaf values read the same scores
+        (the array a round keeps unchanged), so its probabilities are worked
+        out once instead of twice per class."""
+        if self._memo is None or self._memo[0] is not raw:
+            self._memo = (raw, compute(raw))
+        return self._memo[1]
+
+    def end_round(self):
+        """Drop what :meth:`_once_per_raw` kept for the round."""
+        self._memo = None
 
     @property
     def n_trees_per_iteration(self):
@@ -212,10 +226,10 @@ class BinomialLogLoss(_Loss):
         return np.array([np.log(p / (1 - p))])
 
     def negative_gradient(self, y, raw, sample_weight, k=0):
-        return y - expit(raw[:, 0])
+        return y - self._once_per_raw(raw, lambda scores: expit(scores[:, 0]))
 
     def leaf_values(self, leaf_rows, tree_values, y, raw, sample_weight, k):
-        p = expit(raw[:, 0])
+        p = self._once_per_raw(raw, lambda scores: expit(scores[:, 0]))
         return _newton_leaves(
             leaf_rows, sample_weight * (y - p), sample_weight * p * (1 - p)
         )
@@ -247,11 +261,14 @@ class MultinomialLogLoss(_Loss):
         priors = np.clip(priors / priors.sum(), 1e-15, None)
         return np.log(priors)
 
+    def _softmax(self, raw):
+        return self._once_per_raw(raw, lambda scores: softmax(scores, axis=1))
+
     def negative_gradient(self, y, raw, sample_weight, k=0):
-        return (y == k).astype(np.float64) - softmax(raw, axis=1)[:, k]
+        return (y == k).astype(np.float64) - self._softmax(raw)[:, k]
 
     def leaf_values(self, leaf_rows, tree_values, y, raw, sample_weight, k):
-        p = softmax(raw, axis=1)[:, k]
+        p = self._softmax(raw)[:, k]
         residual = (y == k) - p
         scale = (self.n_classes - 1) / self.n_classes
         return _newton_leaves(

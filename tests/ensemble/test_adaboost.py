@@ -389,7 +389,9 @@ def test_r2_agrees_with_sklearn(loss):
 
 def test_r2_perfect_learner_stops():
     X = np.arange(10.0).reshape(-1, 1)
-    reg = AdaBoostRegressor(n_estimators=5).fit(X, 2 * (X[:, 0] > 4))
+    reg = AdaBoostRegressor(n_estimators=5, sampling="reweight").fit(
+        X, 2 * (X[:, 0] > 4)
+    )
     assert len(reg.estimators_) == 1
     np.testing.assert_allclose(reg.predict(X), 2 * (X[:, 0] > 4))
 
