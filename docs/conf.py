@@ -39,6 +39,8 @@ sphinx_gallery_conf = {
     # its execution-times page loads DataTables from CDNs; each example's
     # page gives its own running time
     "write_computation_times": False,
+    # the examples run in two processes: a cold build takes half the time
+    "parallel": 2,
 }
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}

@@ -169,8 +169,8 @@ class _BaseLanguageModel(TextFeatureMixin, BaseNeuralEstimator):
         length, batch = inputs.shape[1], self._batch_size(len(inputs))
         check_allocation(
             self._activation_bytes(batch, length, self._n_token_ids()),
-            f"Training on texts of {length} tokens (the longest text; set "
-            f"max_len to cut them) in batches of {batch}",
+            f"Training on sequences of {length} tokens (the longest training "
+            f"text, or max_len, which cuts them) in batches of {batch}",
         )
         return inputs, targets
 

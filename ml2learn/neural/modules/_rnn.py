@@ -139,8 +139,9 @@ def _length_groups(lengths, ratio=8, min_steps=128):
     """Row indices in groups of comparable length: sorted longest first,
     a new group starts after a row more than ``ratio`` times as long as
     the next and at least ``min_steps`` long."""
-    order = torch.argsort(lengths.cpu(), descending=True, stable=True)
-    sorted_lengths = lengths.cpu()[order].tolist()
+    lengths = lengths.cpu()
+    order = torch.argsort(lengths, descending=True, stable=True)
+    sorted_lengths = lengths[order].tolist()
     groups, start = [], 0
     for i in range(len(order) - 1):
         longer, shorter = sorted_lengths[i], sorted_lengths[i + 1]
