@@ -254,7 +254,7 @@ def _text_entries():
     from .text import SequenceEncoder, TfidfVectorizer, Word2Vec
 
     def tfidf(quick):
-        pipe = make_pipeline(TfidfVectorizer(), LinearSVC())
+        pipe = make_pipeline(TfidfVectorizer(norm="l2"), LinearSVC())
         grid = {"tfidfvectorizer__tf": ["proportion", "sublinear"]}
         if not quick:
             grid["tfidfvectorizer__ngram_range"] = [(1, 1), (1, 2)]
