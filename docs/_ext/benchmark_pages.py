@@ -66,10 +66,9 @@ def markdown_to_rst(markdown, figures):
 
 
 def write_pages(target):
-    """Write a page per full (not ``--quick``) results file into ``target``;
-    return the page names."""
+    """Write a page per full (not ``--quick``) results file into ``target``
+    (a page is rewritten only when its text changes)."""
     target.mkdir(exist_ok=True)
-    names = []
     for results in sorted(RESULTS.glob("*.md")):
         name = results.stem
         if name.endswith("_quick") or name == "gpu_cpu_only":
@@ -84,8 +83,6 @@ def write_pages(target):
         path = target / f"{name}.rst"
         if not path.exists() or path.read_text(encoding="utf-8") != page:
             path.write_text(page, encoding="utf-8")
-        names.append(name)
-    return names
 
 
 def _generate(app):

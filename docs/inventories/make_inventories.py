@@ -76,17 +76,14 @@ def numpy_entries():
             continue
         full = f"numpy.{name}"
         yield full, role, f"reference/generated/{full}.html#{full}"
-    for module in ("numpy.random", "numpy.linalg"):
-        mod = importlib.import_module(module)
-        for name, role in _public(mod):
+    pages = {
+        "numpy.random": "reference/random/generated",
+        "numpy.linalg": "reference/generated",
+    }
+    for module, page in pages.items():
+        for name, role in _public(importlib.import_module(module)):
             full = f"{module}.{name}"
-            yield (
-                full,
-                role,
-                f"reference/random/generated/{full}.html#{full}"
-                if module == "numpy.random"
-                else f"reference/generated/{full}.html#{full}",
-            )
+            yield full, role, f"{page}/{full}.html#{full}"
 
 
 def torch_entries():
@@ -101,8 +98,6 @@ def torch_entries():
 
 
 def skorch_entries():
-    import skorch
-
     pages = {
         "skorch.net": "net.html",
         "skorch.classifier": "classifier.html",
@@ -125,7 +120,6 @@ def skorch_entries():
             yield full, role, f"{page}#{full}"
     for name in ("NeuralNet", "NeuralNetClassifier", "NeuralNetRegressor"):
         yield f"skorch.{name}", "py:class", f"net.html#skorch.net.{name}"
-    del skorch
 
 
 if __name__ == "__main__":
