@@ -25,6 +25,7 @@ IMAGE_INPUT = {
     "VisionTransformerClassifier",
     "VisionTransformerRegressor",
     "DCGAN",
+    "Pix2Pix",
     "NeuralStyleTransfer",
 }
 SEQUENCE_INPUT = {

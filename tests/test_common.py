@@ -80,6 +80,9 @@ INIT_PARAMS = {
         generator_layer_sizes=(16,), discriminator_layer_sizes=(16,), max_epochs=5
     ),
     "DCGAN": dict(generator_filters=(8, 4), discriminator_filters=(4, 8), max_epochs=3),
+    "Pix2Pix": dict(
+        generator_width=16, discriminator_width=8, learning_rate=3e-3, max_epochs=30
+    ),
     "DANNClassifier": dict(
         feature_layer_sizes=(16,),
         domain_layer_sizes=(16,),
@@ -121,6 +124,7 @@ GRIDS = {
     "VisionTransformerRegressor": {"est__patch_size": [2, 4]},
     "GAN": {"est__generator_loss": ["non_saturating", "minimax"]},
     "DCGAN": {"est__label_smoothing": [0.0, 0.1]},
+    "Pix2Pix": {"est__l1_weight": [10.0, 100.0]},
     "HaarFeatures": {"est__feature_types": [None, "type-2-x"]},
     "CascadeClassifier": {"est__stage_false_positive_rate": [0.3, 0.5]},
     "NeuralStyleTransfer": {"est__style_weight": [1e2, 1e4]},
@@ -187,15 +191,31 @@ def _per_step(estimator):
     return not estimator.__sklearn_tags__().target_tags.single_output
 
 
+def _translator(estimator):
+    """An image-to-image translator (pix2pix) predicts images: many values
+    per row, scored by minus their mean absolute error."""
+    from ml2learn.generative._pix2pix import Pix2Pix
+
+    return isinstance(estimator, Pix2Pix)
+
+
 def _feature_maker(estimator):
     """An unsupervised transformer (a GAN's discriminator output) is tested
     as the feature step of a classification pipeline."""
     return not (
-        is_classifier(estimator) or is_regressor(estimator) or _per_step(estimator)
+        is_classifier(estimator)
+        or is_regressor(estimator)
+        or _per_step(estimator)
+        or _translator(estimator)
     )
 
 
 def _data(estimator):
+    if _translator(estimator):
+        X, Y = make_regression(
+            n_samples=90, n_features=5, n_targets=2, noise=1.0, random_state=0
+        )
+        return X, Y / Y.std(axis=0)
     if _per_step(estimator):
         X, y = make_classification(n_samples=90, n_features=5, random_state=0)
         return X, y[:, None]
@@ -314,6 +334,8 @@ def test_cross_validate(name, cls):
     floor = 0.6 if labels else 0.3
     if _feature_maker(cls()):
         floor = 0.0  # one feature, D(x), says little about the classes
+    if _translator(estimator):  # better than the mean output image
+        floor = -np.mean(np.abs(y - y.mean(axis=0)))
     assert result["test_score"].mean() > floor
 
 
@@ -322,7 +344,7 @@ def test_cross_validate(name, cls):
 ONE_PER_ROW = [
     (name, cls)
     for name, cls in ESTIMATORS
-    if not (_per_step(cls()) or _feature_maker(cls()))
+    if not (_per_step(cls()) or _feature_maker(cls()) or _translator(cls()))
 ]
 
 

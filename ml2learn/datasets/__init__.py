@@ -7,6 +7,7 @@ from ._dates import date_in_words, make_dates
 from ._domain_shift import make_domain_shift
 from ._faces import load_face_free_photographs, load_lfw_windows
 from ._gaussian_ring import make_gaussian_ring
+from ._image_pairs import make_digit_pairs, make_unpaired_digits
 from ._relations import (
     load_kjv_verses,
     load_kjv_word_relations,
@@ -28,6 +29,8 @@ __all__ = [
     "load_sklearn_docstrings",
     "make_dates",
     "make_digit_captions",
+    "make_digit_pairs",
     "make_domain_shift",
     "make_gaussian_ring",
+    "make_unpaired_digits",
 ]

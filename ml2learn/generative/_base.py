@@ -21,23 +21,25 @@ from sklearn.base import (
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from skorch.callbacks import Callback, PassthroughScoring
 from skorch.dataset import unpack_data
 
-from ..neural._callbacks import ScheduledLearningRate
 from ..neural._engine import NeuralEngine
-from ..neural._nets import OPTIMIZERS, Net, TensorDataset, float64_call
-from ..neural._schedules import SCHEDULES
+from ..neural._nets import TensorDataset, float64_call
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ..utils.validation import (
     check_classification_targets,
     check_classification_targets_min2,
 )
+from ._adversarial import (
+    OPTIMIZATION_DOC,
+    AdversarialNet,
+    AdversarialTraining,
+    epochs_doc,
+    set_requires_grad,
+)
 from ._losses import discriminator_loss, generator_loss
 
 __all__ = ["GANDiversityWarning"]
-
-_HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 
 
 class GANDiversityWarning(UserWarning):
@@ -45,26 +47,12 @@ class GANDiversityWarning(UserWarning):
     collapse)."""
 
 
-def _set_requires_grad(module, flag):
-    for p in module.parameters():
-        p.requires_grad_(flag)
-
-
-def _optimizer(name, params, lr, beta1, momentum):
-    if name == "adam" or name == "adamw":
-        return OPTIMIZERS[name](params, lr=lr, betas=(beta1, 0.999))
-    if name == "sgd":
-        return OPTIMIZERS[name](params, lr=lr, momentum=momentum)
-    return OPTIMIZERS[name](params, lr=lr)
-
-
-class _GANNet(Net):
-    """The skorch net of a GAN: two optimizers and the alternating step."""
+class _GANNet(AdversarialNet):
+    """The skorch net of a GAN: the alternating step on noise."""
 
     def __init__(
         self,
         *args,
-        optimizers=None,
         conditional=False,
         d_steps=1,
         label_smoothing=0.0,
@@ -72,8 +60,6 @@ class _GANNet(Net):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        # {"generator"/"discriminator": (optimizer name, kwargs)}
-        self.optimizers = optimizers
         self.conditional = conditional
         self.d_steps = d_steps
         self.label_smoothing = label_smoothing
@@ -83,29 +69,6 @@ class _GANNet(Net):
         super().initialize()
         self.noise_rng_ = torch.Generator().manual_seed(self.shuffle_seed)
         self.d_updates_ = 0
-        return self
-
-    def get_default_callbacks(self):
-        # train_loss is D's loss plus G's: a lower sum is not a better GAN,
-        # so the epoch table marks no "best" epoch for it
-        return [
-            (
-                name,
-                PassthroughScoring("train_loss", lower_is_better=None, on_train=True),
-            )
-            if name == "train_loss"
-            else (name, callback)
-            for name, callback in super().get_default_callbacks()
-        ]
-
-    def initialize_optimizer(self, *args, **kwargs):
-        generator, discriminator = self.module_.generator, self.module_.discriminator
-        name, settings = self.optimizers["generator"]
-        self.optimizer_ = _optimizer(name, generator.parameters(), **settings)
-        name, settings = self.optimizers["discriminator"]
-        self.optimizer_discriminator_ = _optimizer(
-            name, discriminator.parameters(), **settings
-        )
         return self
 
     def _noise(self, n):
@@ -131,7 +94,7 @@ class _GANNet(Net):
     def generator_step(self, n, labels):
         """One update of the generator through a frozen discriminator."""
         module = self.module_
-        _set_requires_grad(module.discriminator, False)
+        set_requires_grad(module.discriminator, False)
         try:
             fake_logits = module.discriminator(
                 module.generator(self._noise(n), labels), labels
@@ -141,7 +104,7 @@ class _GANNet(Net):
             loss.backward()
             self.optimizer_.step()
         finally:
-            _set_requires_grad(module.discriminator, True)
+            set_requires_grad(module.discriminator, True)
         return loss.detach()
 
     def train_step(self, batch, **fit_params):
@@ -154,11 +117,13 @@ class _GANNet(Net):
         loss = d_loss
         if self.d_updates_ % self.d_steps == 0:
             g_loss = self.generator_step(len(real), labels)
-            self.history.record_batch("g_loss", g_loss.item())
+            self.record(g_loss=g_loss)
             loss = loss + g_loss
-        self.history.record_batch("d_loss", d_loss.item())
-        self.history.record_batch("d_real", torch.sigmoid(real_logits).mean().item())
-        self.history.record_batch("d_fake", torch.sigmoid(fake_logits).mean().item())
+        self.record(
+            d_loss=d_loss,
+            d_real=torch.sigmoid(real_logits).mean(),
+            d_fake=torch.sigmoid(fake_logits).mean(),
+        )
         return {"loss": loss, "y_pred": real_logits}
 
 
@@ -179,17 +144,9 @@ def _mmd2(a, b):
     )
 
 
-class _EpochMeans(Callback):
-    """Records the epoch means of the batch losses and D outputs."""
-
-    def on_epoch_end(self, net, **kwargs):
-        batches = net.history[-1, "batches"]
-        for key in _HISTORY_KEYS:
-            values = [b[key] for b in batches if key in b]
-            net.history.record(key, float(np.mean(values)) if values else np.nan)
-
-
-class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
+class _BaseGAN(
+    AdversarialTraining, ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine
+):
     """Fitting, sampling and scoring shared by GAN and DCGAN.
 
     Training is the neural engine's loop with the GAN's net (two optimizers,
@@ -198,22 +155,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
     parameters that have a meaning without labels or a validation loss.
     """
 
-    training_parameter_names = (
-        "optimizer",
-        "learning_rate",
-        "momentum",
-        "lr_schedule",
-        "lr_decay",
-        "lr_step_size",
-        "max_epochs",
-        "batch_size",
-        "warm_start",
-        "random_state",
-        "device",
-        "verbose",
-    )
-    # the alternating step calls the generator and the discriminator apart
-    _supports_accelerator = False
+    history_keys = ("d_loss", "g_loss", "d_real", "d_fake")
 
     _parameter_constraints: dict = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
@@ -222,24 +164,7 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
         "generator_loss": [StrOptions({"non_saturating", "minimax"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "d_steps": [Interval(Integral, 1, None, closed="left")],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "discriminator_optimizer": [StrOptions(set(OPTIMIZERS)), None],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_learning_rate": [
-            Interval(Real, 0, None, closed="neither"),
-            None,
-        ],
-        "beta1": [Interval(Real, 0, 1, closed="left")],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
-        "lr_decay": [Interval(Real, 0, None, closed="left")],
-        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
-        "verbose": [Interval(Integral, 0, 2, closed="both")],
+        **AdversarialTraining._parameter_constraints,
     }
 
     # -- subclasses ------------------------------------------------------------
@@ -321,50 +246,17 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
 
     # -- the engine's seams ------------------------------------------------------
 
-    def _make_criterion(self):
-        return torch.nn.BCEWithLogitsLoss  # the GAN step computes its losses
-
     def _net_class(self):
         return _GANNet
 
     def _net_params(self, run):
-        d_lr = self.discriminator_learning_rate or self.learning_rate
-        shared = dict(beta1=self.beta1, momentum=self.momentum)
         return dict(
-            optimizers={
-                "generator": (self.optimizer, dict(lr=self.learning_rate, **shared)),
-                "discriminator": (
-                    self.discriminator_optimizer or self.optimizer,
-                    dict(lr=d_lr, **shared),
-                ),
-            },
+            super()._net_params(run),
             conditional=self.conditional,
             d_steps=self.d_steps,
             label_smoothing=self.label_smoothing,
             generator_loss=self.generator_loss,
         )
-
-    def _schedule_callback(self, run):
-        """Both networks' learning rates scaled by the schedule's factor."""
-        d_lr = self.discriminator_learning_rate or self.learning_rate
-        return ScheduledLearningRate(
-            {"optimizer_": self.learning_rate, "optimizer_discriminator_": d_lr},
-            self.lr_schedule,
-            self.lr_decay,
-            self.lr_step_size,
-            self.max_epochs,
-            first_epoch=run.first_epoch,
-        )
-
-    def _extra_callbacks(self, run):
-        return [("epoch_means", _EpochMeans())]
-
-    def _record_history(self):
-        super()._record_history()
-        history = self.net_.history
-        self.history_ = {
-            key: np.array(history[:, key], dtype=float) for key in _HISTORY_KEYS
-        }
 
     def _check_diversity(self, inputs, labels, n=256):
         """Mean pairwise distance of generated rows over that of real rows;
@@ -529,21 +421,6 @@ class _BaseGAN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, NeuralEngine):
         return tags
 
 
-def _epochs_default_doc(n):
-    return f"""    max_epochs : int, default={n}
-        Passes over the real rows.
-    batch_size : int, default=64
-        Real rows per mini-batch (as many generated rows join them).
-    warm_start : bool, default=False
-        Continue training the fitted networks on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weights, the batches and the noise.
-    device : {{"cpu", "cuda", "auto"}}, default="cpu"
-        Where the networks train.
-    verbose : int, default=0
-        1 prints skorch's epoch table, 2 adds a progress bar."""
-
-
 _COMMON_DOC = """    latent_dim : int, default=@LATENT@
         Width of the noise ``z ~ N(0, I)``.
     conditional : bool, default=False
@@ -559,27 +436,6 @@ _COMMON_DOC = """    latent_dim : int, default=@LATENT@
         ``1 - label_smoothing``.
     d_steps : int, default=1
         Discriminator updates (one real batch each) per generator update.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad", "adadelta"}, \
-default="adam"
-        The generator's optimizer.
-    discriminator_optimizer : str, default=None
-        The discriminator's; None uses ``optimizer``.
-    learning_rate : float, default=2e-4
-        The generator's learning rate.
-    discriminator_learning_rate : float, default=None
-        The discriminator's; None uses ``learning_rate``.
-    beta1 : float, default=0.5
-        Adam's first-moment decay (0.5, as Radford et al.; Adam's own
-        default 0.9 makes GAN training oscillate).
-    momentum : float, default=0.9
-        Momentum of ``"sgd"``.
-    lr_schedule : {"time", "step", "exponential", "cosine"}, default=None
-        Multiplies both learning rates every epoch by the schedule's factor
-        (see :func:`~ml2learn.neural.schedule_factor`); None keeps them.
-    lr_decay : float, default=0.1
-        Decay of the ``"time"``, ``"step"`` and ``"exponential"`` schedules.
-    lr_step_size : int, default=10
-        Epochs between the ``"step"`` schedule's drops.
 """
 
 _ATTRIBUTES_DOC = """
@@ -612,7 +468,12 @@ _ATTRIBUTES_DOC = """
 
 def _doc(text, latent, label, epochs):
     return (
-        text.replace("@PARAMS@", _COMMON_DOC + _epochs_default_doc(epochs))
+        text.replace(
+            "@PARAMS@",
+            _COMMON_DOC
+            + OPTIMIZATION_DOC
+            + epochs_doc(epochs, 64, "real rows", "as many generated rows join them"),
+        )
         .replace("@LATENT@", str(latent))
         .replace("@LABEL@", str(label))
         .replace("@ATTRIBUTES@", _ATTRIBUTES_DOC)

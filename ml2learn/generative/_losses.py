@@ -5,7 +5,7 @@ finite where ``D`` rounds to 0 or 1."""
 
 from torch.nn import functional as F
 
-__all__ = ["discriminator_loss", "generator_loss"]
+__all__ = ["discriminator_loss", "generator_loss", "translation_generator_loss"]
 
 
 def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -86,3 +86,57 @@ def generator_loss(fake_logits, kind="non_saturating"):
     if kind == "minimax":
         return -F.softplus(fake_logits).mean()
     raise ValueError(f"kind must be 'non_saturating' or 'minimax'; got {kind!r}.")
+
+
+def translation_generator_loss(
+    fake_logits, fake, target, l1_weight=100.0, adversarial_weight=1.0
+):
+    """The pix2pix generator's objective (Isola et al., 2017, eq. 4):
+    ``L_G = a L_cGAN + lambda L_L1`` with ``L_cGAN = -E[log D(x, G(x))]``
+    (non-saturating) and ``L_L1 = E[|y - G(x)|]``.
+
+    The L1 term is the mean absolute difference over pixels, channels and
+    images, as in the authors' code (the paper writes the norm per image;
+    its lambda = 100 is for this mean on images in ``[-1, 1]``). With
+    ``adversarial_weight=0`` it is the L1-only baseline of the paper's
+    comparisons; the logits are then not needed.
+
+    Parameters
+    ----------
+    fake_logits : tensor or None
+        The discriminator's patch logits on ``(x, G(x))``; None when
+        ``adversarial_weight`` is 0.
+    fake : tensor
+        ``G(x)``.
+    target : tensor
+        ``y``, of ``fake``'s shape.
+    l1_weight : float, default=100.0
+        ``lambda``.
+    adversarial_weight : float, default=1.0
+        ``a``.
+
+    Returns
+    -------
+    loss : scalar tensor
+        ``L_G``.
+    adversarial : scalar tensor
+        ``L_cGAN`` (0 without logits).
+    l1 : scalar tensor
+        ``L_L1``.
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from ml2learn.generative import translation_generator_loss
+    >>> fake, target = torch.zeros(1, 1, 2, 2), torch.full((1, 1, 2, 2), 0.5)
+    >>> logits = torch.full((1, 1, 3, 3), math.log(0.2 / 0.8))   # D = 0.2
+    >>> loss, adversarial, l1 = translation_generator_loss(logits, fake, target)
+    >>> round(float(adversarial), 4), float(l1), round(float(loss), 4)
+    (1.6094, 0.5, 51.6094)
+    """
+    l1 = (target - fake).abs().mean()
+    if fake_logits is None:
+        adversarial = l1.new_zeros(())
+    else:
+        adversarial = generator_loss(fake_logits)
+    return adversarial_weight * adversarial + l1_weight * l1, adversarial, l1

@@ -34,7 +34,7 @@ def flatten_images(X):
     return X, None
 
 
-def check_image_shape(image_shape, n_features):
+def check_image_shape(image_shape, n_features, name="image_shape", rows="X"):
     """``image_shape`` as ``(C, H, W)``, checked against the row width.
 
     Parameters
@@ -43,6 +43,10 @@ def check_image_shape(image_shape, n_features):
         ``(H, W)`` (one channel) or ``(C, H, W)``.
     n_features : int
         Values per flat row.
+    name : str, default="image_shape"
+        The parameter's name, for the messages.
+    rows : str, default="X"
+        What holds the rows, for the messages.
 
     Returns
     -------
@@ -54,12 +58,12 @@ def check_image_shape(image_shape, n_features):
         shape = (1, *shape)
     if len(shape) != 3 or not all(isinstance(s, Integral) and s > 0 for s in shape):
         raise ValueError(
-            "image_shape must be (H, W) or (C, H, W) of positive integers; "
+            f"{name} must be (H, W) or (C, H, W) of positive integers; "
             f"got {image_shape!r}."
         )
     if int(np.prod(shape)) != n_features:
         raise ValueError(
-            f"image_shape={image_shape!r} holds {int(np.prod(shape))} "
-            f"values per sample but X has {n_features} features."
+            f"{name}={image_shape!r} holds {int(np.prod(shape))} "
+            f"values per sample but {rows} has {n_features} features."
         )
     return shape

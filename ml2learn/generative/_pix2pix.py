@@ -1,0 +1,560 @@
+"""Paired image-to-image translation: pix2pix (Isola et al., 2017; notes,
+lines 4860-4935), a conditional GAN with a U-Net generator, a PatchGAN
+discriminator and an L1 term."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
+from skorch.dataset import unpack_data
+
+from ..neural._engine import NeuralEngine
+from ..neural._nets import TensorDataset, float64_call
+from ..neural._transfer import capture_layer
+from ..utils._images import flatten_images
+from ..utils._param_validation import Interval, _fit_context
+from ._adversarial import (
+    OPTIMIZATION_DOC,
+    AdversarialNet,
+    AdversarialTraining,
+    epochs_doc,
+    set_requires_grad,
+)
+from ._image_domains import ImageDomain, image_shape_of
+from ._losses import discriminator_loss, translation_generator_loss
+from ._translation_networks import (
+    PatchDiscriminator,
+    TranslationModule,
+    UNetGenerator,
+    patch_receptive_field,
+    unet_depth,
+)
+
+__all__ = ["Pix2Pix"]
+
+_MAX_PATCH_LAYERS = 8
+
+
+def _patch_layers(patch_size, height, width):
+    """The PatchGAN's stride-2 layers for ``patch_size`` (None: the largest
+    receptive field that fits in the image's smaller side)."""
+    fields = {patch_receptive_field(n): n for n in range(_MAX_PATCH_LAYERS + 1)}
+    if patch_size is None:
+        side = min(height, width)
+        return max(n for field, n in fields.items() if field <= side or n == 0)
+    if patch_size not in fields:
+        raise ValueError(
+            f"patch_size must be a PatchGAN receptive field, one of "
+            f"{sorted(fields)} (or None); got {patch_size!r}."
+        )
+    n = fields[patch_size]
+    if n and (height >> n) - 2 < 1 or n and (width >> n) - 2 < 1:
+        raise ValueError(
+            f"patch_size={patch_size} needs images of at least "
+            f"{3 * 2**n} x {3 * 2**n} pixels (the discriminator halves them "
+            f"{n} times); these are {height} x {width}."
+        )
+    return n
+
+
+class _Pix2PixNet(AdversarialNet):
+    """The pix2pix step: the discriminator on one real and one translated
+    pair per input, then the generator on ``a L_cGAN + lambda L_L1``."""
+
+    def __init__(self, *args, l1_weight=100.0, adversarial_weight=1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.l1_weight = l1_weight
+        self.adversarial_weight = adversarial_weight
+
+    def discriminator_step(self, inputs, targets, fake):
+        """One update of the discriminator on ``(x, y)`` (real) and
+        ``(x, G(x))`` (translated); its objective is halved, as in the
+        paper, to slow it down against the generator."""
+        discriminator = self.module_.discriminator
+        real_logits = discriminator(inputs, targets)
+        fake_logits = discriminator(inputs, fake.detach())
+        loss = discriminator_loss(real_logits, fake_logits) / 2
+        self.optimizer_discriminator_.zero_grad()
+        loss.backward()
+        self.optimizer_discriminator_.step()
+        self.record(
+            d_loss=loss,
+            d_real=torch.sigmoid(real_logits).mean(),
+            d_fake=torch.sigmoid(fake_logits).mean(),
+        )
+        return loss.detach()
+
+    def generator_step(self, inputs, targets, fake):
+        """One update of the generator through a frozen discriminator."""
+        discriminator = self.module_.discriminator
+        set_requires_grad(discriminator, False)
+        try:
+            logits = None
+            if self.adversarial_weight > 0:
+                logits = discriminator(inputs, fake)
+            loss, adversarial, l1 = translation_generator_loss(
+                logits, fake, targets, self.l1_weight, self.adversarial_weight
+            )
+            self.optimizer_.zero_grad()
+            loss.backward()
+            self.optimizer_.step()
+        finally:
+            set_requires_grad(discriminator, True)
+        self.record(g_loss=adversarial, l1_loss=l1)
+        return loss.detach()
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        inputs, (targets, _) = unpack_data(batch)
+        inputs, targets = inputs.to(self.device), targets.to(self.device)
+        fake = self.module_.generator(inputs)
+        loss = self.generator_step(inputs, targets, fake)
+        if self.adversarial_weight > 0:
+            # G(x) was computed before G's update, as in the authors' code
+            loss = loss + self.discriminator_step(inputs, targets, fake)
+        return {"loss": loss, "y_pred": fake}
+
+
+class Pix2Pix(
+    AdversarialTraining,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    NeuralEngine,
+    BaseEstimator,
+):
+    __doc__ = f"""Paired image-to-image translation (pix2pix).
+
+    A conditional GAN that learns ``G: x -> y`` from pairs of images: the
+    discriminator ``D`` sees the input ``x`` with either its real output
+    ``y`` or the translation ``G(x)``, and the generator minimises
+    ``L_cGAN + lambda L_L1`` (the notes' objective)::
+
+        G* = arg min_G max_D L_cGAN(G, D) + lambda L_L1(G)
+        L_cGAN = E[log D(x, y)] + E[log(1 - D(x, G(x)))]
+        L_L1   = E[|y - G(x)|]
+
+    ``G`` is a U-Net (an encoder-decoder whose decoder levels are joined to
+    the encoder's of the same size, so detail skips the bottleneck);
+    ``D`` is a PatchGAN, which calls each ``N x N`` patch real or fake, so
+    the L1 term looks after the low frequencies and the adversarial one
+    after the sharp, local structure. Pixels of each side are scaled to
+    ``[-1, 1]`` by the training data's range.
+
+    Parameters
+    ----------
+    generator_width : int, default=64
+        Channels of the U-Net's first level (doubling per level, up to 8x).
+    discriminator_width : int, default=64
+        Channels of the PatchGAN's first layer.
+    depth : int, default=None
+        The U-Net's halvings; None halves until the smaller side is 1 (the
+        paper's 8 levels for 256 x 256); 0 is a per-pixel network.
+    dropout : float, default=0.5
+        Dropout of the three innermost decoder levels (the paper's noise
+        ``z``; it is off at ``predict``, see Notes).
+    patch_size : int, default=None
+        The discriminator's receptive field ``N``: 1 (a PixelGAN), 16, 34,
+        70 (the paper's choice), 142 or 286; None takes the largest that
+        fits in the image's smaller side.
+    l1_weight : float, default=100.0
+        ``lambda``.
+    adversarial_weight : float, default=1.0
+        Weight of ``L_cGAN`` in the generator's loss; 0 trains the L1-only
+        U-Net (no discriminator), the paper's baseline.
+    image_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat rows of ``X``. Without it, 4-D
+        ``X`` is ``(n, C, H, W)``, 3-D ``X`` is ``(n, H, W)``, and a flat
+        row is one pixel whose channels are the features (the generator is
+        then a per-pixel network and ``D`` judges each ``(x, y)`` pair).
+    target_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat rows of ``y``. Without it, images
+        are read as for ``X``, and flat rows (or one value per row) hold
+        ``C`` channels of ``X``'s ``H x W`` size.
+{OPTIMIZATION_DOC}{epochs_doc(100, 16, "pairs of images")}
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_.generator`` (the U-Net) and
+        ``net_.module_.discriminator`` (the PatchGAN) are the modules.
+    history_ : dict of ndarray
+        Per epoch: ``"d_loss"`` (the halved discriminator loss), ``"g_loss"``
+        (``L_cGAN``), ``"l1_loss"`` (``L_L1``, in the ``[-1, 1]`` scale),
+        ``"d_real"`` and ``"d_fake"`` (mean ``D`` on real and translated
+        patches); the discriminator's are nan with ``adversarial_weight=0``.
+    loss_curve_ : ndarray of shape (`n_epochs_`,)
+        The generator's plus the discriminator's loss per epoch.
+    n_epochs_ : int
+        Epochs run in total.
+    input_shape_ : tuple of int
+        ``(C, H, W)`` of the input images.
+    target_shape_ : tuple of int
+        ``(C, H, W)`` of the output images.
+    depth_ : int
+        The U-Net's halvings.
+    patch_size_ : int
+        The PatchGAN's receptive field.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    DCGAN : Images from noise.
+    ml2learn.datasets.make_digit_pairs : Paired digit images (edges ->
+        digits, low -> high resolution).
+
+    Notes
+    -----
+    Differences from the paper: its generator begins with a stride-2
+    convolution; this one begins with a 3 x 3 convolution at full
+    resolution whose map is the outermost skip, and ends with a 3 x 3
+    convolution to the output channels (on the small images of CPU work a
+    full-resolution skip keeps single-pixel detail). ``predict`` runs the
+    generator in evaluation mode (dropout off, batch-norm running
+    statistics), so a translation is a function of its input alone; the
+    paper keeps dropout on at test time, which adds little variety. The L1
+    term is a mean over pixels, as in the authors' code.
+
+    References
+    ----------
+    .. [1] P. Isola, J.-Y. Zhu, T. Zhou and A. A. Efros, "Image-to-image
+       translation with conditional adversarial networks", CVPR 2017.
+    .. [2] O. Ronneberger, P. Fischer and T. Brox, "U-Net: convolutional
+       networks for biomedical image segmentation", MICCAI 2015.
+
+    Examples
+    --------
+    >>> from ml2learn.datasets import make_digit_pairs
+    >>> from ml2learn.generative import Pix2Pix
+    >>> edges, digits, labels = make_digit_pairs("edges", random_state=0)
+    >>> model = Pix2Pix(generator_width=8, discriminator_width=8, max_epochs=1,
+    ...                 random_state=0).fit(edges[:200], digits[:200])
+    >>> model.predict(edges[:3]).shape, model.patch_size_
+    ((3, 1, 16, 16), 16)
+    >>> float(model.score(edges[200:300], digits[200:300])) < 0  # -mean |y - G(x)|
+    True
+    """
+
+    history_keys = ("d_loss", "g_loss", "l1_loss", "d_real", "d_fake")
+
+    _parameter_constraints: dict = {
+        **AdversarialTraining._parameter_constraints,
+        "generator_width": [Interval(Integral, 1, None, closed="left")],
+        "discriminator_width": [Interval(Integral, 1, None, closed="left")],
+        "depth": [Interval(Integral, 0, None, closed="left"), None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "patch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "l1_weight": [Interval(Real, 0, None, closed="left")],
+        "adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "image_shape": [tuple, list, None],
+        "target_shape": [tuple, list, None],
+    }
+
+    def __init__(
+        self,
+        generator_width=64,
+        discriminator_width=64,
+        *,
+        depth=None,
+        dropout=0.5,
+        patch_size=None,
+        l1_weight=100.0,
+        adversarial_weight=1.0,
+        image_shape=None,
+        target_shape=None,
+        optimizer="adam",
+        discriminator_optimizer=None,
+        learning_rate=2e-4,
+        discriminator_learning_rate=None,
+        beta1=0.5,
+        momentum=0.9,
+        lr_schedule=None,
+        lr_decay=0.1,
+        lr_step_size=10,
+        max_epochs=100,
+        batch_size=16,
+        warm_start=False,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+    ):
+        self.generator_width = generator_width
+        self.discriminator_width = discriminator_width
+        self.depth = depth
+        self.dropout = dropout
+        self.patch_size = patch_size
+        self.l1_weight = l1_weight
+        self.adversarial_weight = adversarial_weight
+        self.image_shape = image_shape
+        self.target_shape = target_shape
+        self.optimizer = optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+        self.learning_rate = learning_rate
+        self.discriminator_learning_rate = discriminator_learning_rate
+        self.beta1 = beta1
+        self.momentum = momentum
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # -- data --------------------------------------------------------------
+
+    def _validate_X(self, X, reset):
+        if hasattr(X, "ndim") and X.ndim > 4:
+            raise ValueError(f"X must be 2-D, 3-D or 4-D; got {X.ndim}-D.")
+        rows, given = flatten_images(X)
+        rows = validate_data(
+            self, rows, dtype=np.float32, reset=reset, ensure_min_samples=1
+        )
+        shape = image_shape_of(
+            rows.shape[1], given, self.image_shape, "image_shape", "X"
+        )
+        if not reset and shape != self.input_shape_:
+            raise ValueError(
+                f"X holds images of shape {shape}; the model was fitted on "
+                f"{self.input_shape_}."
+            )
+        return rows, shape, (2 if given is None else 1 + len(given))
+
+    def _check_pairs(self, y, n_rows):
+        """``y`` as rows, with its per-sample image shape (None if flat)."""
+        if hasattr(y, "ndim") and y.ndim > 4:
+            raise ValueError(f"y must be 1-D to 4-D; got {y.ndim}-D.")
+        targets, given = flatten_images(y)
+        if _num_samples(targets) != n_rows:
+            raise ValueError(
+                f"X holds {n_rows} input images but y holds "
+                f"{_num_samples(targets)} "
+                "output images: pix2pix learns from pairs, one output per input."
+            )
+        return targets, given
+
+    def _target_shape(self, n_values, given, ndim, spatial):
+        if ndim == 1:
+            shape = (1, 1, 1)
+        elif given is not None or self.target_shape is not None:
+            shape = image_shape_of(
+                n_values, given, self.target_shape, "target_shape", "y"
+            )
+        else:
+            pixels = spatial[0] * spatial[1]
+            if n_values % pixels:
+                raise ValueError(
+                    f"y has {n_values} values per row, not a whole number of "
+                    f"channels of X's {spatial[0]} x {spatial[1]} images; pass "
+                    "target_shape or y as images."
+                )
+            shape = (n_values // pixels, *spatial)
+        if tuple(shape[1:]) != tuple(spatial):
+            raise ValueError(
+                f"y holds images of {shape[1]} x {shape[2]} pixels but X holds "
+                f"{spatial[0]} x {spatial[1]}: pix2pix translates between images "
+                "of one size (resize one side first)."
+            )
+        return shape
+
+    # -- fitting -----------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Learn the translation from pairs ``(X[i], y[i])``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, C, H, W), (n_samples, H, W) \
+or (n_samples, n_features)
+            Input images (see ``image_shape``).
+        y : array-like of shape (n_samples, C', H, W), (n_samples, H, W), \
+(n_samples, n_values) or (n_samples,)
+            Their output images, of the same ``H x W``.
+
+        Returns
+        -------
+        self : Pix2Pix
+            The fitted model.
+        """
+        continuing = self.warm_start and hasattr(self, "net_")
+        if y is None:
+            raise ValueError(
+                "Pix2Pix requires y to be passed, but the target y is None "
+                "(the output image of every input)."
+            )
+        if hasattr(X, "ndim") and X.ndim > 4:
+            raise ValueError(f"X must be 2-D, 3-D or 4-D; got {X.ndim}-D.")
+        rows, x_given = flatten_images(X)
+        targets, y_given = self._check_pairs(y, _num_samples(rows))
+        rows, targets = validate_data(
+            self,
+            rows,
+            targets,
+            dtype=np.float32,
+            multi_output=True,
+            y_numeric=True,
+            ensure_min_samples=2,
+            reset=not continuing,
+        )
+        x_shape = image_shape_of(
+            rows.shape[1], x_given, self.image_shape, "image_shape", "X"
+        )
+        y_ndim = targets.ndim if y_given is None else 1 + len(y_given)
+        n_values = 1 if targets.ndim == 1 else targets.shape[1]
+        y_shape = self._target_shape(n_values, y_given, y_ndim, x_shape[1:])
+        x_ndim = 2 if x_given is None else 1 + len(x_given)
+        if continuing:
+            if (x_shape, y_shape) != (self.input_shape_, self.target_shape_):
+                raise ValueError(
+                    f"warm_start: the images are {x_shape} -> {y_shape}; the "
+                    f"model was fitted on {self.input_shape_} -> "
+                    f"{self.target_shape_}."
+                )
+        else:
+            self.input_shape_, self.target_shape_ = x_shape, y_shape
+            self._inputs = ImageDomain.from_rows(rows, x_shape, x_ndim)
+            self._targets = ImageDomain.from_rows(targets, y_shape, y_ndim)
+            self.depth_ = unet_depth(*x_shape[1:]) if self.depth is None else self.depth
+            self._check_depth()
+            self._patch_layers = _patch_layers(self.patch_size, *x_shape[1:])
+            self.patch_size_ = patch_receptive_field(self._patch_layers)
+        dataset = TensorDataset(
+            torch.from_numpy(self._inputs.scale(rows)),
+            torch.from_numpy(self._targets.scale(targets)),
+            None,
+        )
+        self._run(dataset, rows.shape[1], n_values, continuing, False, {})
+        return self
+
+    def _check_depth(self):
+        _, H, W = self.input_shape_
+        if 2**self.depth_ > 2 * max(H, W):
+            raise ValueError(
+                f"depth={self.depth_} halves {H} x {W} images to nothing; use at "
+                f"most {unet_depth(H, W)} (or None)."
+            )
+
+    # -- the engine's seams ------------------------------------------------
+
+    def _build_module(self, n_features, n_outputs):
+        generator = UNetGenerator(
+            self.input_shape_[0],
+            self.target_shape_[0],
+            self.depth_,
+            self.generator_width,
+            self.dropout,
+        )
+        discriminator = PatchDiscriminator(
+            self.input_shape_[0] + self.target_shape_[0],
+            self._patch_layers,
+            self.discriminator_width,
+        )
+        return TranslationModule(generator, discriminator)
+
+    def _net_class(self):
+        return _Pix2PixNet
+
+    def _net_params(self, run):
+        return dict(
+            super()._net_params(run),
+            l1_weight=self.l1_weight,
+            adversarial_weight=self.adversarial_weight,
+        )
+
+    # -- prediction --------------------------------------------------------
+
+    def _scaled_inputs(self, X):
+        check_is_fitted(self, "net_")
+        rows, _, _ = self._validate_X(X, reset=False)
+        return torch.from_numpy(self._inputs.scale(rows))
+
+    def predict(self, X):
+        """Translate input images.
+
+        Parameters
+        ----------
+        X : array-like
+            Input images, in the layout ``fit`` saw.
+
+        Returns
+        -------
+        Y : ndarray
+            ``G(x)`` for each image, in ``y``'s layout and pixel range.
+        """
+        inputs = self._scaled_inputs(X)
+        images = float64_call(self.net_.module_.generator, inputs)
+        return self._targets.unscale(images.numpy())
+
+    def transform(self, X):
+        """The U-Net's bottleneck code of each input image (its learned
+        representation).
+
+        Parameters
+        ----------
+        X : array-like
+            Input images.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_codes)
+            The innermost encoder map, flattened.
+        """
+        inputs = self._scaled_inputs(X)
+        module = self.net_.module_
+        layer = f"down.{self.depth_ - 1}" if self.depth_ else "stem"
+        with capture_layer(module, f"generator.{layer}") as captured:
+            float64_call(module, inputs)
+        return torch.cat([c.cpu() for c in captured]).numpy().astype(np.float64)
+
+    def score(self, X, y):
+        """Minus the mean absolute difference between ``y`` and the
+        translations of ``X`` (pixel units; higher is better).
+
+        Parameters
+        ----------
+        X : array-like
+            Input images.
+        y : array-like
+            Their true output images.
+
+        Returns
+        -------
+        score : float
+            ``-mean |y - G(x)|``.
+        """
+        predicted = self.predict(X)
+        targets = np.asarray(y, dtype=np.float64)
+        if targets.size != predicted.size:
+            raise ValueError(
+                f"y holds {targets.size} values; the translations of X hold "
+                f"{predicted.size}."
+            )
+        return -float(np.mean(np.abs(targets.reshape(predicted.shape) - predicted)))
+
+    @property
+    def _n_features_out(self):
+        """Values of the bottleneck code: channels x its padded size."""
+        _, H, W = self.input_shape_
+        scale = 2**self.depth_
+        generator = self.net_.module_.generator
+        level = generator.down[-1] if self.depth_ else generator.stem
+        channels = next(m for m in level if hasattr(m, "out_channels")).out_channels
+        return channels * -(-H // scale) * -(-W // scale)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,235 @@
+"""The networks of image-to-image translation (Isola et al., 2017): a U-Net
+generator with skip connections and a PatchGAN discriminator that judges
+every patch of an (input, output) pair.
+
+Images enter in ``[-1, 1]``, ``(B, C, H, W)``; sizes the strides do not
+halve exactly are zero-padded at the bottom and right and the output
+cropped back.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from ._networks import _dcgan_init
+
+__all__ = [
+    "PatchDiscriminator",
+    "TranslationModule",
+    "UNetGenerator",
+    "patch_receptive_field",
+    "unet_depth",
+]
+
+MAX_WIDTH_FACTOR = 8  # widths double per level up to 8 x the first (64 -> 512)
+
+
+def _widths(width, n_levels):
+    return [min(width * 2**i, width * MAX_WIDTH_FACTOR) for i in range(n_levels + 1)]
+
+
+def unet_depth(height, width):
+    """The U-Net's number of halvings for an image: until the smaller side
+    reaches 1, as the paper's 8 levels take 256 x 256 images to 1 x 1."""
+    return max(0, int(math.floor(math.log2(min(height, width)))))
+
+
+def _pad_to(x, multiple):
+    H, W = x.shape[-2:]
+    pad_h, pad_w = (-H) % multiple, (-W) % multiple
+    if pad_h or pad_w:
+        x = nn.functional.pad(x, (0, pad_w, 0, pad_h))
+    return x
+
+
+class UNetGenerator(nn.Module):
+    """The pix2pix generator: an encoder-decoder whose every decoder level
+    is concatenated with the encoder's map of the same size.
+
+    ``stem``: a 3 x 3 convolution at full resolution (LeakyReLU 0.2); then
+    ``depth`` encoder levels ``C_k``: 4 x 4 convolution of stride 2, batch
+    norm, LeakyReLU(0.2); ``depth`` decoder levels: 4 x 4 transposed
+    convolution of stride 2, batch norm, dropout on the three innermost,
+    ReLU, and the encoder's map of that size concatenated; a 3 x 3
+    convolution to the output channels and Tanh. The full-resolution skip
+    from the stem carries the input's fine detail (edges, positions) to the
+    output without passing through the bottleneck.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of the input images.
+    out_channels : int
+        Channels of the output images.
+    depth : int
+        Number of halvings (0: no down-sampling, a per-pixel network).
+    width : int, default=64
+        Channels of the stem; level ``k`` has ``min(width 2^k, 8 width)``.
+    dropout : float, default=0.5
+        Dropout of the three innermost decoder levels, the paper's noise
+        ``z``.
+    """
+
+    def __init__(self, in_channels, out_channels, depth, width=64, dropout=0.5):
+        super().__init__()
+        self.depth = depth
+        widths = _widths(width, depth)
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_channels, width, 3, 1, 1), nn.LeakyReLU(0.2)
+        )
+        self.down = nn.ModuleList(
+            nn.Sequential(
+                nn.Conv2d(widths[k], widths[k + 1], 4, 2, 1, bias=False),
+                nn.BatchNorm2d(widths[k + 1]),
+                nn.LeakyReLU(0.2),
+            )
+            for k in range(depth)
+        )
+        up = []
+        for k in reversed(range(depth)):  # from the bottleneck outwards
+            inner = k == depth - 1
+            layers = [
+                nn.ConvTranspose2d(
+                    widths[k + 1] * (1 if inner else 2), widths[k], 4, 2, 1, bias=False
+                ),
+                nn.BatchNorm2d(widths[k]),
+            ]
+            if dropout > 0 and depth - 1 - k < 3:
+                layers.append(nn.Dropout(dropout))
+            layers.append(nn.ReLU())
+            up.append(nn.Sequential(*layers))
+        self.up = nn.ModuleList(up)
+        self.head = nn.Sequential(
+            nn.Conv2d(width * (2 if depth else 1), out_channels, 3, 1, 1), nn.Tanh()
+        )
+        _dcgan_init(self)
+
+    def encode(self, x):
+        """The encoder's maps, full resolution first, bottleneck last."""
+        maps = [self.stem(_pad_to(x, 2**self.depth))]
+        for level in self.down:
+            maps.append(level(maps[-1]))
+        return maps
+
+    def forward(self, x):
+        H, W = x.shape[-2:]
+        maps = self.encode(x)
+        h = maps[-1]
+        for level, skip in zip(self.up, reversed(maps[:-1])):
+            h = torch.cat([level(h), skip], dim=1)
+        return self.head(h)[..., :H, :W]
+
+
+def patch_receptive_field(n_layers):
+    """The receptive field, in pixels, of one output of a PatchGAN with
+    ``n_layers`` stride-2 convolutions (4 x 4 kernels, then two of stride
+    1): 1 (a "PixelGAN" of 1 x 1 convolutions), 16, 34, 70 (the paper's
+    default), 142, 286, ...
+
+    Going back from one output, the two stride-1 layers see 4 then 7
+    pixels and every stride-2 layer maps ``r`` to ``2 r + 2``.
+    """
+    if n_layers == 0:
+        return 1
+    r = 7
+    for _ in range(n_layers):
+        r = 2 * r + 2
+    return r
+
+
+class PatchDiscriminator(nn.Module):
+    """The PatchGAN: a fully convolutional discriminator whose every output
+    is the logit that one ``N x N`` patch of the (input, output) pair is
+    real, ``N`` its receptive field.
+
+    ``C64-C128-...``: ``n_layers`` 4 x 4 convolutions of stride 2 (batch
+    norm after all but the first, LeakyReLU 0.2), one of stride 1 with
+    batch norm and LeakyReLU, one of stride 1 to a single channel. With
+    ``n_layers=0`` the layers are 1 x 1 convolutions (the paper's
+    PixelGAN, which judges each pixel alone). The condition (the input
+    image) is concatenated to the judged image as channels.
+
+    Parameters
+    ----------
+    in_channels : int
+        Channels of the condition plus those of the judged image.
+    n_layers : int
+        Stride-2 layers; see :func:`patch_receptive_field`.
+    width : int, default=64
+        Channels of the first layer, doubling up to 8 x.
+    """
+
+    def __init__(self, in_channels, n_layers, width=64):
+        super().__init__()
+        self.n_layers = n_layers
+        widths = _widths(width, n_layers + 1)
+        if n_layers == 0:
+            layers = [
+                nn.Conv2d(in_channels, width, 1),
+                nn.LeakyReLU(0.2),
+                nn.Conv2d(width, 2 * width, 1, bias=False),
+                nn.BatchNorm2d(2 * width),
+                nn.LeakyReLU(0.2),
+                nn.Conv2d(2 * width, 1, 1),
+            ]
+        else:
+            layers = [nn.Conv2d(in_channels, width, 4, 2, 1), nn.LeakyReLU(0.2)]
+            for k in range(1, n_layers + 1):
+                layers += [
+                    nn.Conv2d(
+                        widths[k - 1],
+                        widths[k],
+                        4,
+                        2 if k < n_layers else 1,
+                        1,
+                        bias=False,
+                    ),
+                    nn.BatchNorm2d(widths[k]),
+                    nn.LeakyReLU(0.2),
+                ]
+            layers.append(nn.Conv2d(widths[n_layers], 1, 4, 1, 1))
+        self.net = nn.Sequential(*layers)
+        _dcgan_init(self)
+
+    @property
+    def receptive_field(self):
+        """Pixels of the input each output logit sees."""
+        return patch_receptive_field(self.n_layers)
+
+    def grid_shape(self, height, width):
+        """``(h, w)`` of the logit grid for ``height x width`` images."""
+        if self.n_layers == 0:
+            return height, width
+        h, w = height, width
+        for _ in range(self.n_layers):
+            h, w = h // 2, w // 2
+        return h - 2, w - 2
+
+    def forward(self, condition, image):
+        return self.net(torch.cat([condition, image], dim=1))
+
+
+class TranslationModule(nn.Module):
+    """A translation generator and its discriminator (one state dict);
+    calling it translates.
+
+    Parameters
+    ----------
+    generator : nn.Module
+        Maps input images to output images.
+    discriminator : nn.Module
+        Maps (condition, image) pairs to patch logits.
+    """
+
+    def __init__(self, generator, discriminator):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+
+    def forward(self, x):
+        return self.generator(x)
+
+    def freezable_blocks(self):
+        """``(name, module)``: the generator, then the discriminator."""
+        return [("generator", self.generator), ("discriminator", self.discriminator)]
