@@ -83,6 +83,13 @@ INIT_PARAMS = {
     "Pix2Pix": dict(
         generator_width=16, discriminator_width=8, learning_rate=3e-3, max_epochs=30
     ),
+    "CycleGAN": dict(
+        generator_width=8,
+        discriminator_width=8,
+        n_blocks=1,
+        learning_rate=3e-3,
+        max_epochs=30,
+    ),
     "DANNClassifier": dict(
         feature_layer_sizes=(16,),
         domain_layer_sizes=(16,),
@@ -125,6 +132,7 @@ GRIDS = {
     "GAN": {"est__generator_loss": ["non_saturating", "minimax"]},
     "DCGAN": {"est__label_smoothing": [0.0, 0.1]},
     "Pix2Pix": {"est__l1_weight": [10.0, 100.0]},
+    "CycleGAN": {"est__cycle_weight": [5.0, 10.0]},
     "HaarFeatures": {"est__feature_types": [None, "type-2-x"]},
     "CascadeClassifier": {"est__stage_false_positive_rate": [0.3, 0.5]},
     "NeuralStyleTransfer": {"est__style_weight": [1e2, 1e4]},
@@ -192,11 +200,16 @@ def _per_step(estimator):
 
 
 def _translator(estimator):
-    """An image-to-image translator (pix2pix) predicts images: many values
-    per row, scored by minus their mean absolute error."""
-    from ml2learn.generative._pix2pix import Pix2Pix
+    """An image-to-image translator (pix2pix, CycleGAN) gives images: many
+    values per row, for ``y`` of many values per row."""
+    from ml2learn.generative._translation_base import _ImageTranslator
 
-    return isinstance(estimator, Pix2Pix)
+    return isinstance(estimator, _ImageTranslator)
+
+
+def _unpaired(estimator):
+    """CycleGAN's ``y`` is another domain's images, in no pairs with X's."""
+    return _translator(estimator) and not hasattr(estimator, "predict")
 
 
 def _feature_maker(estimator):
@@ -319,7 +332,8 @@ def test_pipeline_grid_search_parallel(name, cls):
     search = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y)
     assert len(search.cv_results_["params"]) == np.prod([len(v) for v in grid.values()])
     assert np.isfinite(search.best_score_)
-    assert search.predict(X).shape == y.shape
+    method = "transform" if _unpaired(estimator) else "predict"
+    assert getattr(search, method)(X).shape == y.shape
 
 
 @pytest.mark.parametrize("name, cls", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
@@ -334,8 +348,11 @@ def test_cross_validate(name, cls):
     floor = 0.6 if labels else 0.3
     if _feature_maker(cls()):
         floor = 0.0  # one feature, D(x), says little about the classes
-    if _translator(estimator):  # better than the mean output image
-        floor = -np.mean(np.abs(y - y.mean(axis=0)))
+    if _translator(estimator) and not _unpaired(estimator):
+        floor = -np.mean(np.abs(y - y.mean(axis=0)))  # better than the mean
+    if _unpaired(estimator):  # better than before training
+        untrained = clone(estimator).set_params(max_epochs=1, learning_rate=1e-9)
+        floor = cross_validate(untrained, X, y, cv=3)["test_score"].mean()
     assert result["test_score"].mean() > floor
 
 

@@ -21,7 +21,7 @@ from skorch.dataset import unpack_data
 from torch import nn
 
 from ..neural._base import BaseNeuralEstimator, FeatureExtractorMixin
-from ..neural._nets import Net, SliceIterator, TensorDataset
+from ..neural._nets import CyclicDraws, Net, SliceIterator, TensorDataset
 from ..neural._tasks import NeuralClassifierMixin, NeuralRegressorMixin
 from ..neural._training_params import (
     FEATURE_EXTRACTOR_PARAMETERS,
@@ -249,20 +249,10 @@ class _PairedIterator(SliceIterator):
             for inputs, (target, weight) in super().__iter__():
                 yield inputs, (target, weight, len(inputs))
             return
-        order = torch.from_numpy(self.rng.permutation(len(X_target)))
-        position = 0
+        draws = CyclicDraws(len(X_target), self.rng)
         for inputs, (target, weight) in super().__iter__():
-            n = len(inputs)
-            rows = []
-            while n > 0:
-                if position == len(order):
-                    order = torch.from_numpy(self.rng.permutation(len(X_target)))
-                    position = 0
-                take = min(n, len(order) - position)
-                rows.append(order[position : position + take])
-                position += take
-                n -= take
-            paired = torch.cat([inputs, X_target[torch.cat(rows)]])
+            rows = draws.take(len(inputs))
+            paired = torch.cat([inputs, X_target[rows]])
             yield paired, (target, weight, len(inputs))
 
 

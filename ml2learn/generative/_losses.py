@@ -5,7 +5,13 @@ finite where ``D`` rounds to 0 or 1."""
 
 from torch.nn import functional as F
 
-__all__ = ["discriminator_loss", "generator_loss", "translation_generator_loss"]
+__all__ = [
+    "cycle_consistency_loss",
+    "discriminator_loss",
+    "generator_loss",
+    "least_squares_losses",
+    "translation_generator_loss",
+]
 
 
 def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -140,3 +146,72 @@ def translation_generator_loss(
     else:
         adversarial = generator_loss(fake_logits)
     return adversarial_weight * adversarial + l1_weight * l1, adversarial, l1
+
+
+def least_squares_losses(real_logits, fake_logits):
+    """The least-squares GAN losses (Mao et al., 2017) that CycleGAN trains
+    with: ``L_D = (E[(D(y) - 1)^2] + E[D(G(x))^2]) / 2`` and
+    ``L_G = E[(D(G(x)) - 1)^2]``, on the discriminator's raw outputs.
+
+    Parameters
+    ----------
+    real_logits : tensor or None
+        ``D`` on real images (None: only ``L_G`` is wanted).
+    fake_logits : tensor
+        ``D`` on generated images.
+
+    Returns
+    -------
+    d_loss : scalar tensor or None
+        ``L_D`` (None without ``real_logits``).
+    g_loss : scalar tensor
+        ``L_G``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ml2learn.generative import least_squares_losses
+    >>> d, g = least_squares_losses(torch.tensor([0.8]), torch.tensor([0.4]))
+    >>> round(float(d), 4), round(float(g), 4)   # (0.04 + 0.16) / 2, 0.36
+    (0.1, 0.36)
+    """
+    g_loss = ((fake_logits - 1) ** 2).mean()
+    if real_logits is None:
+        return None, g_loss
+    d_loss = (((real_logits - 1) ** 2).mean() + (fake_logits**2).mean()) / 2
+    return d_loss, g_loss
+
+
+def cycle_consistency_loss(real_a, reconstructed_a, real_b, reconstructed_b):
+    """CycleGAN's cycle loss (Zhu et al., 2017, eq. 2):
+    ``L_cyc = E[|F(G(a)) - a|] + E[|G(F(b)) - b|]``, each a mean over
+    pixels as in the authors' code.
+
+    The same form with ``F(a)`` and ``G(b)`` in place of the
+    reconstructions is the identity loss, ``E[|F(a) - a|] + E[|G(b) -
+    b|]``, which keeps a generator from changing images already in its
+    output domain.
+
+    Parameters
+    ----------
+    real_a, reconstructed_a : tensor
+        Images of domain A and ``F(G(a))``.
+    real_b, reconstructed_b : tensor
+        Images of domain B and ``G(F(b))``.
+
+    Returns
+    -------
+    loss : scalar tensor
+        ``L_cyc``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ml2learn.generative import cycle_consistency_loss
+    >>> a, b = torch.zeros(1, 1, 2, 2), torch.ones(1, 1, 2, 2)
+    >>> float(cycle_consistency_loss(a, a + 0.5, b, b - 0.25))
+    0.75
+    """
+    return (reconstructed_a - real_a).abs().mean() + (
+        reconstructed_b - real_b
+    ).abs().mean()

@@ -6,15 +6,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-)
-from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
+from sklearn.utils.validation import _num_samples, validate_data
 from skorch.dataset import unpack_data
 
-from ..neural._engine import NeuralEngine
 from ..neural._nets import TensorDataset, float64_call
 from ..neural._transfer import capture_layer
 from ..utils._images import flatten_images
@@ -22,12 +16,12 @@ from ..utils._param_validation import Interval, _fit_context
 from ._adversarial import (
     OPTIMIZATION_DOC,
     AdversarialNet,
-    AdversarialTraining,
     epochs_doc,
     set_requires_grad,
 )
-from ._image_domains import ImageDomain, image_shape_of
+from ._image_domains import image_shape_of
 from ._losses import discriminator_loss, translation_generator_loss
+from ._translation_base import _check_ndim, _ImageTranslator
 from ._translation_networks import (
     PatchDiscriminator,
     TranslationModule,
@@ -77,8 +71,8 @@ class _Pix2PixNet(AdversarialNet):
         ``(x, G(x))`` (translated); its objective is halved, as in the
         paper, to slow it down against the generator."""
         discriminator = self.module_.discriminator
-        real_logits = discriminator(inputs, targets)
-        fake_logits = discriminator(inputs, fake.detach())
+        real_logits = discriminator(targets, inputs)
+        fake_logits = discriminator(fake.detach(), inputs)
         loss = discriminator_loss(real_logits, fake_logits) / 2
         self.optimizer_discriminator_.zero_grad()
         loss.backward()
@@ -97,7 +91,7 @@ class _Pix2PixNet(AdversarialNet):
         try:
             logits = None
             if self.adversarial_weight > 0:
-                logits = discriminator(inputs, fake)
+                logits = discriminator(fake, inputs)
             loss, adversarial, l1 = translation_generator_loss(
                 logits, fake, targets, self.l1_weight, self.adversarial_weight
             )
@@ -121,13 +115,7 @@ class _Pix2PixNet(AdversarialNet):
         return {"loss": loss, "y_pred": fake}
 
 
-class Pix2Pix(
-    AdversarialTraining,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    NeuralEngine,
-    BaseEstimator,
-):
+class Pix2Pix(_ImageTranslator):
     __doc__ = f"""Paired image-to-image translation (pix2pix).
 
     A conditional GAN that learns ``G: x -> y`` from pairs of images: the
@@ -246,7 +234,7 @@ class Pix2Pix(
     history_keys = ("d_loss", "g_loss", "l1_loss", "d_real", "d_fake")
 
     _parameter_constraints: dict = {
-        **AdversarialTraining._parameter_constraints,
+        **_ImageTranslator._parameter_constraints,
         "generator_width": [Interval(Integral, 1, None, closed="left")],
         "discriminator_width": [Interval(Integral, 1, None, closed="left")],
         "depth": [Interval(Integral, 0, None, closed="left"), None],
@@ -311,29 +299,11 @@ class Pix2Pix(
         self.device = device
         self.verbose = verbose
 
-    # -- data --------------------------------------------------------------
-
-    def _validate_X(self, X, reset):
-        if hasattr(X, "ndim") and X.ndim > 4:
-            raise ValueError(f"X must be 2-D, 3-D or 4-D; got {X.ndim}-D.")
-        rows, given = flatten_images(X)
-        rows = validate_data(
-            self, rows, dtype=np.float32, reset=reset, ensure_min_samples=1
-        )
-        shape = image_shape_of(
-            rows.shape[1], given, self.image_shape, "image_shape", "X"
-        )
-        if not reset and shape != self.input_shape_:
-            raise ValueError(
-                f"X holds images of shape {shape}; the model was fitted on "
-                f"{self.input_shape_}."
-            )
-        return rows, shape, (2 if given is None else 1 + len(given))
+    # -- data ---------------------------------------------------------------
 
     def _check_pairs(self, y, n_rows):
         """``y`` as rows, with its per-sample image shape (None if flat)."""
-        if hasattr(y, "ndim") and y.ndim > 4:
-            raise ValueError(f"y must be 1-D to 4-D; got {y.ndim}-D.")
+        _check_ndim(y, "y", 1)
         targets, given = flatten_images(y)
         if _num_samples(targets) != n_rows:
             raise ValueError(
@@ -342,30 +312,6 @@ class Pix2Pix(
                 "output images: pix2pix learns from pairs, one output per input."
             )
         return targets, given
-
-    def _target_shape(self, n_values, given, ndim, spatial):
-        if ndim == 1:
-            shape = (1, 1, 1)
-        elif given is not None or self.target_shape is not None:
-            shape = image_shape_of(
-                n_values, given, self.target_shape, "target_shape", "y"
-            )
-        else:
-            pixels = spatial[0] * spatial[1]
-            if n_values % pixels:
-                raise ValueError(
-                    f"y has {n_values} values per row, not a whole number of "
-                    f"channels of X's {spatial[0]} x {spatial[1]} images; pass "
-                    "target_shape or y as images."
-                )
-            shape = (n_values // pixels, *spatial)
-        if tuple(shape[1:]) != tuple(spatial):
-            raise ValueError(
-                f"y holds images of {shape[1]} x {shape[2]} pixels but X holds "
-                f"{spatial[0]} x {spatial[1]}: pix2pix translates between images "
-                "of one size (resize one side first)."
-            )
-        return shape
 
     # -- fitting -----------------------------------------------------------
 
@@ -393,8 +339,7 @@ or (n_samples, n_features)
                 "Pix2Pix requires y to be passed, but the target y is None "
                 "(the output image of every input)."
             )
-        if hasattr(X, "ndim") and X.ndim > 4:
-            raise ValueError(f"X must be 2-D, 3-D or 4-D; got {X.ndim}-D.")
+        _check_ndim(X, "X", 2)
         rows, x_given = flatten_images(X)
         targets, y_given = self._check_pairs(y, _num_samples(rows))
         rows, targets = validate_data(
@@ -412,19 +357,12 @@ or (n_samples, n_features)
         )
         y_ndim = targets.ndim if y_given is None else 1 + len(y_given)
         n_values = 1 if targets.ndim == 1 else targets.shape[1]
-        y_shape = self._target_shape(n_values, y_given, y_ndim, x_shape[1:])
+        y_shape = self._output_shape(n_values, y_given, y_ndim, x_shape[1:])
         x_ndim = 2 if x_given is None else 1 + len(x_given)
-        if continuing:
-            if (x_shape, y_shape) != (self.input_shape_, self.target_shape_):
-                raise ValueError(
-                    f"warm_start: the images are {x_shape} -> {y_shape}; the "
-                    f"model was fitted on {self.input_shape_} -> "
-                    f"{self.target_shape_}."
-                )
-        else:
-            self.input_shape_, self.target_shape_ = x_shape, y_shape
-            self._inputs = ImageDomain.from_rows(rows, x_shape, x_ndim)
-            self._targets = ImageDomain.from_rows(targets, y_shape, y_ndim)
+        self._set_domains(
+            continuing, (rows, x_shape, x_ndim), (targets, y_shape, y_ndim)
+        )
+        if not continuing:
             self.depth_ = unet_depth(*x_shape[1:]) if self.depth is None else self.depth
             self._check_depth()
             self._patch_layers = _patch_layers(self.patch_size, *x_shape[1:])
@@ -474,11 +412,6 @@ or (n_samples, n_features)
 
     # -- prediction --------------------------------------------------------
 
-    def _scaled_inputs(self, X):
-        check_is_fitted(self, "net_")
-        rows, _, _ = self._validate_X(X, reset=False)
-        return torch.from_numpy(self._inputs.scale(rows))
-
     def predict(self, X):
         """Translate input images.
 
@@ -492,7 +425,7 @@ or (n_samples, n_features)
         Y : ndarray
             ``G(x)`` for each image, in ``y``'s layout and pixel range.
         """
-        inputs = self._scaled_inputs(X)
+        inputs = torch.from_numpy(self._scaled_inputs(X))
         images = float64_call(self.net_.module_.generator, inputs)
         return self._targets.unscale(images.numpy())
 
@@ -510,7 +443,7 @@ or (n_samples, n_features)
         codes : ndarray of shape (n_samples, n_codes)
             The innermost encoder map, flattened.
         """
-        inputs = self._scaled_inputs(X)
+        inputs = torch.from_numpy(self._scaled_inputs(X))
         module = self.net_.module_
         layer = f"down.{self.depth_ - 1}" if self.depth_ else "stem"
         with capture_layer(module, f"generator.{layer}") as captured:
@@ -551,10 +484,3 @@ or (n_samples, n_features)
         level = generator.down[-1] if self.depth_ else generator.stem
         channels = next(m for m in level if hasattr(m, "out_channels")).out_channels
         return channels * -(-H // scale) * -(-W // scale)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        return tags

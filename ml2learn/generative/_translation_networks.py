@@ -1,6 +1,7 @@
-"""The networks of image-to-image translation (Isola et al., 2017): a U-Net
-generator with skip connections and a PatchGAN discriminator that judges
-every patch of an (input, output) pair.
+"""The networks of image-to-image translation: pix2pix's U-Net generator
+with skip connections and its PatchGAN discriminator that judges every
+patch of an image (Isola et al., 2017), and CycleGAN's residual generator
+(Zhu et al., 2017).
 
 Images enter in ``[-1, 1]``, ``(B, C, H, W)``; sizes the strides do not
 halve exactly are zero-padded at the bottom and right and the output
@@ -16,6 +17,7 @@ from ._networks import _dcgan_init
 
 __all__ = [
     "PatchDiscriminator",
+    "ResNetGenerator",
     "TranslationModule",
     "UNetGenerator",
     "patch_receptive_field",
@@ -121,6 +123,101 @@ class UNetGenerator(nn.Module):
         return self.head(h)[..., :H, :W]
 
 
+def _norm(kind, channels):
+    if kind == "instance":
+        return nn.InstanceNorm2d(channels, affine=True)
+    return nn.BatchNorm2d(channels)
+
+
+class _ResidualBlock(nn.Module):
+    """``x + conv(ReLU(norm(conv(x))))`` with 3 x 3 convolutions and norms."""
+
+    def __init__(self, channels, norm, padding_mode):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, 1, 1, padding_mode=padding_mode),
+            _norm(norm, channels),
+            nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, 1, 1, padding_mode=padding_mode),
+            _norm(norm, channels),
+        )
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class ResNetGenerator(nn.Module):
+    """The CycleGAN generator (Johnson et al., 2016; Zhu et al., 2017):
+    ``c7s1-w, d2w, d4w, R4w x n_blocks, u2w, uw, c7s1-C``.
+
+    A 7 x 7 convolution, ``n_downsampling`` 3 x 3 convolutions of stride 2
+    (doubling the channels), ``n_blocks`` residual blocks at the smallest
+    size, as many 3 x 3 transposed convolutions of stride 2 back, and a 7 x
+    7 convolution to the output channels with Tanh; normalisation and ReLU
+    after every layer but the last. Reflection padding, as the paper's,
+    where the image is large enough for it (zeros otherwise).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels of the input and output images.
+    n_downsampling : int
+        Stride-2 layers each way (the paper: 2).
+    n_blocks : int, default=6
+        Residual blocks (the paper: 6 for 128 x 128 images, 9 for 256).
+    width : int, default=64
+        Channels of the first layer.
+    norm : {"instance", "batch"}, default="instance"
+        The paper's instance normalisation, or batch normalisation.
+    """
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        n_downsampling,
+        n_blocks=6,
+        width=64,
+        norm="instance",
+        padding_mode="reflect",
+    ):
+        super().__init__()
+        self.n_downsampling = n_downsampling
+        layers = [
+            nn.Conv2d(in_channels, width, 7, 1, 3, padding_mode=padding_mode),
+            _norm(norm, width),
+            nn.ReLU(),
+        ]
+        channels = width
+        for _ in range(n_downsampling):
+            layers += [
+                nn.Conv2d(channels, 2 * channels, 3, 2, 1, padding_mode=padding_mode),
+                _norm(norm, 2 * channels),
+                nn.ReLU(),
+            ]
+            channels *= 2
+        layers += [
+            _ResidualBlock(channels, norm, padding_mode) for _ in range(n_blocks)
+        ]
+        for _ in range(n_downsampling):
+            layers += [
+                nn.ConvTranspose2d(channels, channels // 2, 3, 2, 1, output_padding=1),
+                _norm(norm, channels // 2),
+                nn.ReLU(),
+            ]
+            channels //= 2
+        layers += [
+            nn.Conv2d(channels, out_channels, 7, 1, 3, padding_mode=padding_mode),
+            nn.Tanh(),
+        ]
+        self.net = nn.Sequential(*layers)
+        _dcgan_init(self)
+
+    def forward(self, x):
+        H, W = x.shape[-2:]
+        return self.net(_pad_to(x, 2**self.n_downsampling))[..., :H, :W]
+
+
 def patch_receptive_field(n_layers):
     """The receptive field, in pixels, of one output of a PatchGAN with
     ``n_layers`` stride-2 convolutions (4 x 4 kernels, then two of stride
@@ -148,19 +245,22 @@ class PatchDiscriminator(nn.Module):
     batch norm and LeakyReLU, one of stride 1 to a single channel. With
     ``n_layers=0`` the layers are 1 x 1 convolutions (the paper's
     PixelGAN, which judges each pixel alone). The condition (the input
-    image) is concatenated to the judged image as channels.
+    image of a conditional GAN, pix2pix's ``x``) is concatenated to the
+    judged image as channels; CycleGAN's discriminators judge images alone.
 
     Parameters
     ----------
     in_channels : int
-        Channels of the condition plus those of the judged image.
+        Channels of the judged image plus those of the condition, if any.
     n_layers : int
         Stride-2 layers; see :func:`patch_receptive_field`.
     width : int, default=64
         Channels of the first layer, doubling up to 8 x.
+    norm : {"batch", "instance"}, default="batch"
+        pix2pix's batch normalisation or CycleGAN's instance normalisation.
     """
 
-    def __init__(self, in_channels, n_layers, width=64):
+    def __init__(self, in_channels, n_layers, width=64, norm="batch"):
         super().__init__()
         self.n_layers = n_layers
         widths = _widths(width, n_layers + 1)
@@ -169,7 +269,7 @@ class PatchDiscriminator(nn.Module):
                 nn.Conv2d(in_channels, width, 1),
                 nn.LeakyReLU(0.2),
                 nn.Conv2d(width, 2 * width, 1, bias=False),
-                nn.BatchNorm2d(2 * width),
+                _norm(norm, 2 * width),
                 nn.LeakyReLU(0.2),
                 nn.Conv2d(2 * width, 1, 1),
             ]
@@ -185,7 +285,7 @@ class PatchDiscriminator(nn.Module):
                         1,
                         bias=False,
                     ),
-                    nn.BatchNorm2d(widths[k]),
+                    _norm(norm, widths[k]),
                     nn.LeakyReLU(0.2),
                 ]
             layers.append(nn.Conv2d(widths[n_layers], 1, 4, 1, 1))
@@ -206,20 +306,24 @@ class PatchDiscriminator(nn.Module):
             h, w = h // 2, w // 2
         return h - 2, w - 2
 
-    def forward(self, condition, image):
-        return self.net(torch.cat([condition, image], dim=1))
+    def forward(self, image, condition=None):
+        if condition is not None:
+            image = torch.cat([condition, image], dim=1)
+        return self.net(image)
 
 
 class TranslationModule(nn.Module):
-    """A translation generator and its discriminator (one state dict);
+    """The generators and discriminators of a translation (one state dict);
     calling it translates.
 
     Parameters
     ----------
     generator : nn.Module
-        Maps input images to output images.
+        Maps input images to output images; or, for CycleGAN, an
+        ``nn.ModuleDict`` of ``a_to_b`` and ``b_to_a``.
     discriminator : nn.Module
-        Maps (condition, image) pairs to patch logits.
+        Maps images (with their condition) to patch logits; or an
+        ``nn.ModuleDict`` of one per domain.
     """
 
     def __init__(self, generator, discriminator):
@@ -228,6 +332,8 @@ class TranslationModule(nn.Module):
         self.discriminator = discriminator
 
     def forward(self, x):
+        if isinstance(self.generator, nn.ModuleDict):
+            return self.generator["a_to_b"](x)
         return self.generator(x)
 
     def freezable_blocks(self):

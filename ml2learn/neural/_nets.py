@@ -131,6 +131,40 @@ def _share(rows, index, n_processes):
     return torch.tensor_split(rows, n_processes)[index]
 
 
+class CyclicDraws:
+    """Rows of a second set drawn alongside the batches of a first: each
+    pass over its ``n_rows`` is a fresh permutation by ``rng``, and a draw
+    that reaches the end of one pass goes on into the next.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml2learn.neural._nets import CyclicDraws
+    >>> draws = CyclicDraws(3, np.random.RandomState(0))
+    >>> sorted(draws.take(3).tolist()), len(draws.take(5))
+    ([0, 1, 2], 5)
+    """
+
+    def __init__(self, n_rows, rng):
+        self.n_rows = n_rows
+        self.rng = rng
+        self._order = torch.from_numpy(rng.permutation(n_rows))
+        self._position = 0
+
+    def take(self, n):
+        """The indices of the next ``n`` rows, a tensor."""
+        parts = []
+        while n > 0:
+            if self._position == self.n_rows:
+                self._order = torch.from_numpy(self.rng.permutation(self.n_rows))
+                self._position = 0
+            count = min(n, self.n_rows - self._position)
+            parts.append(self._order[self._position : self._position + count])
+            self._position += count
+            n -= count
+        return torch.cat(parts)
+
+
 class SliceIterator:
     """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
 

@@ -85,7 +85,7 @@ def test_patchgan_grid_and_receptive_field(n_layers):
     net = PatchDiscriminator(2, n_layers, width=4).eval()
     condition = torch.randn(1, 1, size, size)
     image = torch.randn(1, 1, size, size, requires_grad=True)
-    logits = net(condition, image)
+    logits = net(image, condition)
     assert logits.shape[2:] == net.grid_shape(size, size)
     expected_grid = size if n_layers == 0 else size // 2**n_layers - 2
     assert logits.shape[2:] == (expected_grid, expected_grid)
@@ -132,7 +132,7 @@ def test_the_discriminator_objective_is_halved(pairs):
         fake = net.module_.generator(x)
     discriminator = net.module_.discriminator
     with torch.no_grad():  # batch statistics: the step sees the same logits
-        real_logits, fake_logits = discriminator(x, y), discriminator(x, fake)
+        real_logits, fake_logits = discriminator(y, x), discriminator(fake, x)
     expected = discriminator_loss(real_logits, fake_logits) / 2
     assert float(net.discriminator_step(x, y, fake)) == pytest.approx(float(expected))
 
