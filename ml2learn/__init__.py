@@ -9,7 +9,7 @@ neural
     MLP, CNN, RNN/LSTM/GRU, taggers, transformers, language models and
     seq2seq translators (skorch).
 generative
-    GAN and DCGAN, unconditional or conditional.
+    GAN and DCGAN (unconditional or conditional), pix2pix, CycleGAN.
 inspection
     Activation maps, saliency, CAM, Grad-CAM; pictures of word vectors and
     of attention alignments.

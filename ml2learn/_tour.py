@@ -444,8 +444,8 @@ def _adaptation_entries():
 
 
 def _generative_entries():
-    from .datasets import make_gaussian_ring
-    from .generative import GAN
+    from .datasets import make_digit_pairs, make_gaussian_ring
+    from .generative import GAN, Pix2Pix
 
     def ring():
         return make_gaussian_ring(4000, random_state=0)[0], None
@@ -461,6 +461,20 @@ def _generative_entries():
         )
         return model, {"label_smoothing": [0.1] if quick else [0.0, 0.1]}
 
+    def edges_to_digits():
+        edges, digits, _ = make_digit_pairs("edges", random_state=0)
+        return edges[:1000], digits[:1000]
+
+    def pix2pix(quick):
+        model = Pix2Pix(
+            8 if quick else 16,
+            8 if quick else 16,
+            max_epochs=3 if quick else 10,
+            learning_rate=1e-3,
+            random_state=0,
+        )
+        return model, {"l1_weight": [100.0] if quick else [10.0, 100.0]}
+
     return [
         TourEntry(
             "generative",
@@ -469,7 +483,15 @@ def _generative_entries():
             ring,
             gan,
             metric="-MMD^2 (samples vs held-out points)",
-        )
+        ),
+        TourEntry(
+            "generative",
+            "pix2pix",
+            "edges -> digits 16x16",
+            edges_to_digits,
+            pix2pix,
+            metric="-mean |y - G(x)| (held-out pairs)",
+        ),
     ]
 
 

@@ -7,7 +7,7 @@ from ._dates import date_in_words, make_dates
 from ._domain_shift import make_domain_shift
 from ._faces import load_face_free_photographs, load_lfw_windows
 from ._gaussian_ring import make_gaussian_ring
-from ._image_pairs import make_digit_pairs, make_unpaired_digits
+from ._image_pairs import make_digit_pairs, make_photo_patches, make_unpaired_digits
 from ._relations import (
     load_kjv_verses,
     load_kjv_word_relations,
@@ -32,5 +32,6 @@ __all__ = [
     "make_digit_pairs",
     "make_domain_shift",
     "make_gaussian_ring",
+    "make_photo_patches",
     "make_unpaired_digits",
 ]

@@ -1,6 +1,7 @@
 """Paired and unpaired image sets for image-to-image translation, made from
-scikit-learn's digits with scikit-image's resizing, edge detection and
-morphology (nothing is downloaded)."""
+scikit-learn's digits and the photographs inside scikit-image with
+scikit-image's resizing, edge detection, colour conversion and morphology
+(nothing is downloaded)."""
 
 from numbers import Integral
 
@@ -10,7 +11,12 @@ from sklearn.utils import check_random_state
 
 from ..utils._param_validation import Interval, StrOptions, validate_params
 
-__all__ = ["make_digit_pairs", "make_unpaired_digits"]
+__all__ = [
+    "COLOUR_PHOTOGRAPHS",
+    "make_digit_pairs",
+    "make_photo_patches",
+    "make_unpaired_digits",
+]
 
 PAIR_KINDS = ("edges", "low_resolution", "thick")
 
@@ -181,3 +187,108 @@ def make_unpaired_digits(*, image_size=16, radius=1, random_state=None):
     a, b = (rng.permutation(np.concatenate(half)) for half in halves)
     thick = _thick(images[b], radius)
     return images[a, None], thick[:, None], labels[a], labels[b]
+
+
+PHOTO_KINDS = ("low_resolution", "grey_to_colour")
+COLOUR_PHOTOGRAPHS = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "immunohistochemistry",
+)
+
+
+@validate_params(
+    {
+        "kind": [StrOptions(set(PHOTO_KINDS))],
+        "images": [list, tuple],
+        "patch_size": [Interval(Integral, 4, 256, closed="both")],
+        "n_patches": [Interval(Integral, 1, None, closed="left")],
+        "factor": [Interval(Integral, 2, 8, closed="both")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_photo_patches(
+    kind="low_resolution",
+    *,
+    images=COLOUR_PHOTOGRAPHS,
+    patch_size=32,
+    n_patches=1000,
+    factor=2,
+    random_state=None,
+):
+    """Paired patches of the colour photographs that ship inside
+    scikit-image, for super-resolution and colourisation.
+
+    Square patches are cut at random places of the photographs (as many
+    from each); pixels are in ``[0, 1]``. By ``kind``:
+
+    - ``"low_resolution"``: the input is the patch shrunk ``factor`` times
+      with anti-aliasing and interpolated back to its size (bicubic,
+      scikit-image's ``resize``), the output the patch: super-resolution at
+      one size, as SRCNN poses it, whose bicubic baseline is the input;
+    - ``"grey_to_colour"``: the input is its luminance (``rgb2gray``), the
+      output the colour patch.
+
+    Parameters
+    ----------
+    kind : {"low_resolution", "grey_to_colour"}, default="low_resolution"
+        What the input patches are.
+    images : sequence of str, default=COLOUR_PHOTOGRAPHS
+        Names of colour images of ``skimage.data``.
+    patch_size : int, default=32
+        Side of the output patches (a multiple of ``factor`` for
+        ``"low_resolution"``).
+    n_patches : int, default=1000
+        Patches in all.
+    factor : int, default=2
+        Shrinking of ``"low_resolution"``.
+    random_state : int, RandomState instance or None, default=None
+        Where the patches are cut.
+
+    Returns
+    -------
+    inputs : ndarray of shape (n_patches, C, patch_size, patch_size)
+        The input patches: 3 channels, or 1 for ``"grey_to_colour"``.
+    outputs : ndarray of shape (n_patches, 3, patch_size, patch_size)
+        The colour patches.
+    sources : ndarray of shape (n_patches,)
+        Index in ``images`` of each patch's photograph.
+
+    Examples
+    --------
+    >>> from ml2learn.datasets import make_photo_patches
+    >>> low, high, sources = make_photo_patches(n_patches=10, random_state=0)
+    >>> low.shape, high.shape, sorted(set(sources.tolist()))
+    ((10, 3, 32, 32), (10, 3, 32, 32), [0, 1, 2, 3, 4])
+    """
+    from skimage import color, data
+
+    unknown = [name for name in images if name not in COLOUR_PHOTOGRAPHS]
+    if unknown or not images:
+        raise ValueError(
+            f"images must name colour photographs of scikit-image among "
+            f"{list(COLOUR_PHOTOGRAPHS)}; got {list(images)}."
+        )
+    if kind == "low_resolution" and patch_size % factor:
+        raise ValueError(
+            f"patch_size={patch_size} is not a multiple of factor={factor}."
+        )
+    rng = check_random_state(random_state)
+    sources = np.arange(n_patches) % len(images)
+    photographs = [getattr(data, name)() / 255.0 for name in images]
+    outputs = np.empty((n_patches, 3, patch_size, patch_size))
+    for i, source in enumerate(sources):
+        photo = photographs[source]
+        top = rng.randint(photo.shape[0] - patch_size + 1)
+        left = rng.randint(photo.shape[1] - patch_size + 1)
+        patch = photo[top : top + patch_size, left : left + patch_size]
+        outputs[i] = patch.transpose(2, 0, 1)
+    if kind == "grey_to_colour":
+        inputs = color.rgb2gray(outputs.transpose(0, 2, 3, 1))[:, None]
+    else:
+        inputs = _low_resolution(outputs.reshape(-1, patch_size, patch_size), factor)
+        inputs = inputs.reshape(outputs.shape)
+    return inputs, outputs, sources

@@ -20,6 +20,7 @@ from ._networks import (
     DenseGenerator,
     GANModule,
 )
+from ._perceptual import perceptual_loss
 from ._pix2pix import Pix2Pix
 from ._plot import plot_samples
 from ._translation_networks import (
@@ -51,6 +52,7 @@ __all__ = [
     "generator_loss",
     "least_squares_losses",
     "patch_receptive_field",
+    "perceptual_loss",
     "plot_samples",
     "translation_generator_loss",
 ]

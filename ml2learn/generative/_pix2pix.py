@@ -12,7 +12,7 @@ from skorch.dataset import unpack_data
 from ..neural._nets import TensorDataset, float64_call
 from ..neural._transfer import capture_layer
 from ..utils._images import flatten_images
-from ..utils._param_validation import Interval, _fit_context
+from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._adversarial import (
     OPTIMIZATION_DOC,
     AdversarialNet,
@@ -21,6 +21,7 @@ from ._adversarial import (
 )
 from ._image_domains import image_shape_of
 from ._losses import discriminator_loss, translation_generator_loss
+from ._perceptual import PerceptualTerm, perceptual_loss
 from ._translation_base import _check_ndim, _ImageTranslator
 from ._translation_networks import (
     PatchDiscriminator,
@@ -58,13 +59,31 @@ def _patch_layers(patch_size, height, width):
 
 
 class _Pix2PixNet(AdversarialNet):
-    """The pix2pix step: the discriminator on one real and one translated
-    pair per input, then the generator on ``a L_cGAN + lambda L_L1``."""
+    """The pix2pix step: the generator on ``a L_cGAN + lambda L_L1 (+ p
+    L_perceptual)``, then the discriminator on one real and one translated
+    pair per input."""
 
-    def __init__(self, *args, l1_weight=100.0, adversarial_weight=1.0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        l1_weight=100.0,
+        adversarial_weight=1.0,
+        perceptual_weight=0.0,
+        perceptual=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.l1_weight = l1_weight
         self.adversarial_weight = adversarial_weight
+        self.perceptual_weight = perceptual_weight
+        # a PerceptualTerm: the fixed feature network
+        self.perceptual = perceptual
+
+    def initialize(self):
+        super().initialize()
+        if self.perceptual is not None:
+            self.perceptual.to(self.device)
+        return self
 
     def discriminator_step(self, inputs, targets, fake):
         """One update of the discriminator on ``(x, y)`` (real) and
@@ -95,6 +114,12 @@ class _Pix2PixNet(AdversarialNet):
             loss, adversarial, l1 = translation_generator_loss(
                 logits, fake, targets, self.l1_weight, self.adversarial_weight
             )
+            if self.perceptual_weight > 0:
+                with torch.no_grad():
+                    real_maps = self.perceptual(targets)
+                perceptual = perceptual_loss(self.perceptual(fake), real_maps)
+                loss = loss + self.perceptual_weight * perceptual
+                self.record(perceptual_loss=perceptual)
             self.optimizer_.zero_grad()
             loss.backward()
             self.optimizer_.step()
@@ -155,6 +180,23 @@ class Pix2Pix(_ImageTranslator):
     adversarial_weight : float, default=1.0
         Weight of ``L_cGAN`` in the generator's loss; 0 trains the L1-only
         U-Net (no discriminator), the paper's baseline.
+    perceptual_weight : float, default=0.0
+        Weight of the perceptual loss ``E[(phi(G(x)) - phi(y))^2]`` on the
+        feature maps ``phi`` of ``feature_network``. SRGAN's objective
+        (Ledig et al., 2017) is ``perceptual_weight=1, l1_weight=0,
+        adversarial_weight=1e-3``.
+    feature_network : fitted CNN estimator, torch module or "random", \
+default=None
+        The fixed network of the perceptual loss, fitted on images of the
+        output's shape and pixel range (SRGAN used an ImageNet VGG-19,
+        which cannot be downloaded here); ``"random"`` is the fixed random
+        multi-scale CNN of :func:`ml2learn.inspection.texture_synthesis`.
+        Wrap a fitted estimator in :class:`sklearn.frozen.FrozenEstimator`
+        so that ``clone`` (``GridSearchCV``) keeps it fitted. Needed when
+        ``perceptual_weight > 0``, unused otherwise.
+    feature_layer : str, default=None
+        The layer of ``feature_network`` compared; None takes a CNN
+        estimator's last convolutional block.
     image_shape : tuple of int, default=None
         ``(H, W)`` or ``(C, H, W)`` of flat rows of ``X``. Without it, 4-D
         ``X`` is ``(n, C, H, W)``, 3-D ``X`` is ``(n, H, W)``, and a flat
@@ -174,8 +216,8 @@ class Pix2Pix(_ImageTranslator):
     history_ : dict of ndarray
         Per epoch: ``"d_loss"`` (the halved discriminator loss), ``"g_loss"``
         (``L_cGAN``), ``"l1_loss"`` (``L_L1``, in the ``[-1, 1]`` scale),
-        ``"d_real"`` and ``"d_fake"`` (mean ``D`` on real and translated
-        patches); the discriminator's are nan with ``adversarial_weight=0``.
+        ``"perceptual_loss"``, ``"d_real"`` and ``"d_fake"`` (mean ``D`` on
+        real and translated patches); a term that is off is nan.
     loss_curve_ : ndarray of shape (`n_epochs_`,)
         The generator's plus the discriminator's loss per epoch.
     n_epochs_ : int
@@ -231,7 +273,14 @@ class Pix2Pix(_ImageTranslator):
     True
     """
 
-    history_keys = ("d_loss", "g_loss", "l1_loss", "d_real", "d_fake")
+    history_keys = (
+        "d_loss",
+        "g_loss",
+        "l1_loss",
+        "perceptual_loss",
+        "d_real",
+        "d_fake",
+    )
 
     _parameter_constraints: dict = {
         **_ImageTranslator._parameter_constraints,
@@ -242,6 +291,14 @@ class Pix2Pix(_ImageTranslator):
         "patch_size": [Interval(Integral, 1, None, closed="left"), None],
         "l1_weight": [Interval(Real, 0, None, closed="left")],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "perceptual_weight": [Interval(Real, 0, None, closed="left")],
+        "feature_network": [
+            None,
+            StrOptions({"random"}),
+            HasMethods(["fit"]),
+            torch.nn.Module,
+        ],
+        "feature_layer": [str, None],
         "image_shape": [tuple, list, None],
         "target_shape": [tuple, list, None],
     }
@@ -256,6 +313,9 @@ class Pix2Pix(_ImageTranslator):
         patch_size=None,
         l1_weight=100.0,
         adversarial_weight=1.0,
+        perceptual_weight=0.0,
+        feature_network=None,
+        feature_layer=None,
         image_shape=None,
         target_shape=None,
         optimizer="adam",
@@ -281,6 +341,9 @@ class Pix2Pix(_ImageTranslator):
         self.patch_size = patch_size
         self.l1_weight = l1_weight
         self.adversarial_weight = adversarial_weight
+        self.perceptual_weight = perceptual_weight
+        self.feature_network = feature_network
+        self.feature_layer = feature_layer
         self.image_shape = image_shape
         self.target_shape = target_shape
         self.optimizer = optimizer
@@ -403,11 +466,37 @@ or (n_samples, n_features)
     def _net_class(self):
         return _Pix2PixNet
 
+    def _perceptual_term(self):
+        if self.perceptual_weight == 0:
+            return None
+        if self.feature_network is None:
+            raise ValueError(
+                f"perceptual_weight={self.perceptual_weight} needs a "
+                "feature_network: a fitted CNN estimator, a torch module or "
+                "'random'."
+            )
+        network = self.feature_network
+        if hasattr(network, "fit") and not hasattr(network, "net_"):
+            raise ValueError(
+                "feature_network is not fitted: fit it first (and wrap it in "
+                "sklearn.frozen.FrozenEstimator so that clone keeps it fitted)."
+            )
+        return PerceptualTerm(
+            network,
+            self.target_shape_,
+            self.feature_layer,
+            self._targets.low,
+            self._targets.high,
+            self.random_state,
+        )
+
     def _net_params(self, run):
         return dict(
             super()._net_params(run),
             l1_weight=self.l1_weight,
             adversarial_weight=self.adversarial_weight,
+            perceptual_weight=self.perceptual_weight,
+            perceptual=self._perceptual_term(),
         )
 
     # -- prediction --------------------------------------------------------

@@ -246,10 +246,10 @@ class _FeatureNetwork:
             )
         return [self._check_name(name, "style_layers") for name in style or [None]]
 
-    def check_content_layer(self, content_layer):
+    def check_content_layer(self, content_layer, argument="content_layer"):
         """The content layer to use, the network's default where ``None``."""
         layer = self.content_layer if content_layer is None else content_layer
-        return self._check_name(layer, "content_layer")
+        return self._check_name(layer, argument)
 
     def _check_name(self, name, argument):
         if name is None:

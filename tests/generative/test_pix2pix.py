@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-from ml2learn.datasets import make_digit_pairs, make_unpaired_digits
+from ml2learn.datasets import make_digit_pairs
 from ml2learn.generative import (
     PatchDiscriminator,
     Pix2Pix,
     UNetGenerator,
     discriminator_loss,
     patch_receptive_field,
+    perceptual_loss,
     translation_generator_loss,
 )
 from ml2learn.generative._translation_networks import unet_depth
@@ -288,43 +289,85 @@ def test_y_is_required(pairs):
         Pix2Pix(**SMALL).fit(X[:20], None)
 
 
-# -- the data ---------------------------------------------------------------
+# -- the perceptual loss (super-resolution) ---------------------------------
 
 
-def test_digit_pairs():
-    edges, digits, labels = make_digit_pairs("edges", random_state=0)
-    assert edges.shape == digits.shape == (1797, 1, 16, 16)
-    assert set(np.unique(edges)) == {0.0, 1.0}
-    assert digits.min() >= 0 and digits.max() <= 1
-    assert np.bincount(labels).min() >= 170
-    same, _, same_labels = make_digit_pairs("edges", random_state=0)
-    np.testing.assert_array_equal(same, edges)
-    np.testing.assert_array_equal(same_labels, labels)
-    blurred, sharp, _ = make_digit_pairs("low_resolution", image_size=32, factor=4)
-    assert blurred.shape == (1797, 1, 32, 32)
+@pytest.fixture(scope="module")
+def low_high():
+    from ml2learn.neural import CNNClassifier
 
-    def gradient(images):
-        gy, gx = np.gradient(images[:, 0], axis=(1, 2))
-        return np.mean(np.hypot(gx, gy))
-
-    assert gradient(blurred) < 0.9 * gradient(sharp)
-    thick, thin, _ = make_digit_pairs("thick", image_size=8)
-    assert thick.shape == (1797, 1, 8, 8) and (thick >= thin).all()
-    with pytest.raises(ValueError, match="'kind' parameter"):
-        make_digit_pairs("colour")
+    low, high, labels = make_digit_pairs("low_resolution", factor=4, random_state=0)
+    cnn = CNNClassifier((4, 8), max_epochs=2, random_state=0)
+    return low[:80], high[:80], cnn.fit(high[:200], labels[:200])
 
 
-def test_unpaired_digits_share_no_image():
-    X_a, X_b, y_a, y_b = make_unpaired_digits(random_state=0)
-    assert len(X_a) + len(X_b) == 1797
-    assert abs(len(X_a) - len(X_b)) <= 10
-    assert set(y_a) == set(y_b) == set(range(10))
-    assert X_b.mean() > 1.5 * X_a.mean()  # thickened
-    # no image of A is the source of one in B: thinning is not undone, so
-    # compare A's images with B's sources through the dilation
-    from ml2learn.datasets._image_pairs import _thick
+def test_perceptual_loss_is_the_mean_squared_feature_difference():
+    rng = np.random.RandomState(0)
+    a, b = rng.normal(size=(2, 3, 4, 4)), rng.normal(size=(2, 3, 4, 4))
+    loss = perceptual_loss(torch.tensor(a), torch.tensor(b))
+    assert float(loss) == pytest.approx(np.mean((a - b) ** 2), rel=1e-12)
 
-    thick_a = _thick(X_a[:, 0], 1).reshape(len(X_a), -1)
-    b = X_b.reshape(len(X_b), -1)
-    distances = np.abs(thick_a[:, None, :] - b[None, :200, :]).sum(-1)
-    assert distances.min() > 0
+
+def test_perceptual_term_compares_the_feature_networks_maps(low_high):
+    low, high, cnn = low_high
+    model = Pix2Pix(**SMALL, perceptual_weight=1.0, feature_network=cnn)
+    model.fit(low[:20], high[:20])
+    term = model.net_.perceptual
+    assert term.layer == "features.1"  # the CNN's last block
+    scaled = torch.from_numpy(model._targets.scale(high[:4].reshape(4, -1)))
+    pixels = torch.from_numpy(high[:4].astype(np.float32))
+    module = cnn.net_.module_.eval()
+    with torch.no_grad():
+        expected = module.features(pixels)
+        maps = term(scaled)
+    torch.testing.assert_close(maps, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_perceptual_training_leaves_the_feature_network_alone(low_high):
+    low, high, cnn = low_high
+    before = _parameters(cnn.net_.module_)
+    model = Pix2Pix(
+        **{**SMALL, "max_epochs": 2},
+        perceptual_weight=1.0,
+        l1_weight=0.0,
+        adversarial_weight=1e-3,
+        feature_network=cnn,
+    ).fit(low, high)
+    assert np.isfinite(model.history_["perceptual_loss"]).all()
+    assert not any(_changed(before, cnn.net_.module_))
+    frozen = model.net_.perceptual.features.module
+    assert not any(p.requires_grad for p in frozen.parameters())
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(model.predict(low[:4]), restored.predict(low[:4]))
+
+
+def test_perceptual_grid_search_keeps_a_frozen_feature_network(low_high):
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import GridSearchCV
+
+    low, high, cnn = low_high
+    model = Pix2Pix(
+        **SMALL, perceptual_weight=1.0, feature_network=FrozenEstimator(cnn)
+    )
+    search = GridSearchCV(model, {"l1_weight": [0.0, 10.0]}, cv=2).fit(low, high)
+    assert np.isfinite(search.best_score_)
+
+
+def test_bad_feature_networks_are_named(low_high):
+    from ml2learn.neural import CNNClassifier
+
+    low, high, cnn = low_high
+    with pytest.raises(ValueError, match="needs a feature_network"):
+        Pix2Pix(**SMALL, perceptual_weight=1.0).fit(low[:10], high[:10])
+    with pytest.raises(ValueError, match="feature_network is not fitted"):
+        Pix2Pix(**SMALL, perceptual_weight=1.0, feature_network=CNNClassifier()).fit(
+            low[:10], high[:10]
+        )
+    with pytest.raises(ValueError, match="shape \\(1, 16, 16\\) but the output"):
+        Pix2Pix(**SMALL, perceptual_weight=1.0, feature_network=cnn).fit(
+            low[:10, :, :8, :8], high[:10, :, :8, :8]
+        )
+    with pytest.raises(ValueError, match="feature_layer: layer 'nope' does not exist"):
+        Pix2Pix(
+            **SMALL, perceptual_weight=1.0, feature_network=cnn, feature_layer="nope"
+        ).fit(low[:10], high[:10])
