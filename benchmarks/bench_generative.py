@@ -43,7 +43,63 @@ def ring_quality(samples):
 
 
 def run(quick=False):
-    return _ring(quick) + _digits(quick)
+    return _ring(quick) + _geometries(quick) + _digits(quick)
+
+
+# (modes, radius, standard deviation) of rings a new user might try
+GEOMETRIES = [(8, 2.0, 0.02), (8, 5.0, 0.1), (6, 1.0, 0.05), (12, 3.0, 0.05),
+              (5, 10.0, 0.5)]  # fmt: skip
+# the defaults before they were chosen on these rings (Goodfellow et al.'s
+# learning rate, no smoothing, no schedule, a 16-wide noise)
+OLD_DEFAULTS = dict(latent_dim=16, learning_rate=2e-4, label_smoothing=0.0,
+                    lr_schedule=None)  # fmt: skip
+
+
+def _geometries(quick):
+    """``GAN()`` as a new user runs it (every default, 100 epochs) on
+    2,000 points of rings of several geometries, against the old
+    defaults."""
+    seeds = [0] if quick else [0, 1, 2]
+    results = []
+    for name, params in (("GAN() defaults", {}), ("old defaults", OLD_DEFAULTS)):
+        times, covered, shares = [], [], []
+        for k, radius, std in GEOMETRIES:
+            for seed in seeds:
+                X, _, centres = make_gaussian_ring(
+                    2000, n_modes=k, radius=radius, std=std,
+                    return_centers=True, random_state=seed,
+                )  # fmt: skip
+                gan = GAN(random_state=seed, **params)
+                start = time.perf_counter()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", GANDiversityWarning)
+                    gan.fit(X)
+                times.append(time.perf_counter() - start)
+                samples = gan.sample(2000, random_state=0)
+                distance = np.linalg.norm(samples[:, None] - centres[None], axis=2)
+                near = distance.min(axis=1) < 3 * std
+                counts = np.bincount(distance.argmin(axis=1)[near], minlength=k)
+                covered.append(float((counts >= 0.01 * len(samples)).mean()))
+                shares.append(float(near.mean()))
+            print(f"  {name}, ring {k} modes r={radius} sd={std}: modes covered "
+                  f"{covered[-len(seeds):]}, high quality "
+                  f"{[round(q, 2) for q in shares[-len(seeds):]]}")  # fmt: skip
+        per_ring = np.array(covered).reshape(len(GEOMETRIES), len(seeds)).mean(1)
+        results.append(
+            Result(
+                "GAN on rings of 5 geometries (2,000 points, 100 epochs)",
+                "ml2learn",
+                f"{name}, share of modes covered",
+                statistics.median(times),
+                statistics.mean(covered),
+                "modes covered",
+                len(seeds) * len(GEOMETRIES),
+                f"per ring (modes, radius, sd) {GEOMETRIES}: share covered "
+                f"{[round(float(c), 2) for c in per_ring]}; high-quality share "
+                f"{statistics.mean(shares):.3f}; {params or 'every default'}",
+            )
+        )
+    return results
 
 
 def _ring(quick):

@@ -20,7 +20,13 @@ from ..neural._nets import OPTIMIZERS, Net
 from ..neural._schedules import SCHEDULES
 from ..utils._param_validation import Interval, StrOptions
 
-__all__ = ["AdversarialNet", "AdversarialTraining", "set_requires_grad"]
+__all__ = [
+    "AdversarialNet",
+    "AdversarialTraining",
+    "epochs_doc",
+    "optimization_doc",
+    "set_requires_grad",
+]
 
 
 def set_requires_grad(module, flag):
@@ -180,13 +186,16 @@ class AdversarialTraining:
         }
 
 
-OPTIMIZATION_DOC = """\
-    optimizer : {"adam", "adamw", "sgd", "rmsprop", "adagrad", "adadelta"}, \
+def optimization_doc(learning_rate="2e-4", lr_schedule="None"):
+    """The numpydoc text of the two optimizers and their schedule, with the
+    defaults an estimator's signature gives."""
+    return f"""\
+    optimizer : {{"adam", "adamw", "sgd", "rmsprop", "adagrad", "adadelta"}}, \
 default="adam"
         The generator's optimizer.
     discriminator_optimizer : str, default=None
         The discriminator's; None uses ``optimizer``.
-    learning_rate : float, default=2e-4
+    learning_rate : float, default={learning_rate}
         The generator's learning rate.
     discriminator_learning_rate : float, default=None
         The discriminator's; None uses ``learning_rate``.
@@ -195,7 +204,7 @@ default="adam"
         default 0.9 makes GAN training oscillate).
     momentum : float, default=0.9
         Momentum of ``"sgd"``.
-    lr_schedule : {"time", "step", "exponential", "cosine"}, default=None
+    lr_schedule : {{"time", "step", "exponential", "cosine"}}, default={lr_schedule}
         Multiplies both learning rates every epoch by the schedule's factor
         (see :func:`~ml2learn.neural.schedule_factor`); None keeps them.
     lr_decay : float, default=0.1
@@ -203,6 +212,9 @@ default="adam"
     lr_step_size : int, default=10
         Epochs between the ``"step"`` schedule's drops.
 """
+
+
+OPTIMIZATION_DOC = optimization_doc()
 
 
 def epochs_doc(n_epochs, batch_size, rows, batch_note=None):

@@ -31,10 +31,10 @@ from ..utils.validation import (
     check_classification_targets_min2,
 )
 from ._adversarial import (
-    OPTIMIZATION_DOC,
     AdversarialNet,
     AdversarialTraining,
     epochs_doc,
+    optimization_doc,
     set_requires_grad,
 )
 from ._losses import discriminator_loss, generator_loss
@@ -178,6 +178,10 @@ class _BaseGAN(
     def _validate_X(self, X, reset):
         """Validated rows, float32, shape (n, n_features_in_)."""
 
+    def _latent_width(self, n_features):
+        """The width of ``z`` for rows of ``n_features``."""
+        return self.latent_dim
+
     @abstractmethod
     def _fit_scaling(self, X):
         """Learn the map to the networks' scale."""
@@ -237,6 +241,7 @@ class _BaseGAN(
         labels = self._encode_labels(y, len(X), reset=not continuing)
         if not continuing:
             self._fit_scaling(X)
+            self.latent_dim_ = self._latent_width(X.shape[1])
         inputs = torch.from_numpy(np.ascontiguousarray(self._scale(X), np.float32))
         dataset = TensorDataset(inputs, torch.from_numpy(labels), None)
         n_classes = len(self.classes_) if self.conditional else 0
@@ -284,7 +289,7 @@ class _BaseGAN(
 
     def _generate(self, n, codes, rng):
         """``n`` generator outputs (networks' scale, float64), eval mode."""
-        z = torch.from_numpy(rng.standard_normal((n, self.latent_dim)))
+        z = torch.from_numpy(rng.standard_normal((n, self.latent_dim_)))
         inputs = (z,) if codes is None else (z, codes)
         return float64_call(self.net_.module_.generator, *inputs)
 
@@ -421,8 +426,8 @@ class _BaseGAN(
         return tags
 
 
-_COMMON_DOC = """    latent_dim : int, default=@LATENT@
-        Width of the noise ``z ~ N(0, I)``.
+_COMMON_DOC = """    latent_dim : @LATENT@
+        The width of the noise ``z ~ N(0, I)``.@LATENT_NOTE@
     conditional : bool, default=False
         Condition both networks on the class ``y`` (``fit(X, y)``), as a
         conditional GAN: ``G(z | y)`` and ``D(x | y)``.
@@ -431,7 +436,7 @@ _COMMON_DOC = """    latent_dim : int, default=@LATENT@
         dense GAN, to the discriminator).
     generator_loss : {"non_saturating", "minimax"}, default="non_saturating"
         ``-E[log D(G(z))]``, or the minimax ``E[log(1 - D(G(z)))]``.
-    label_smoothing : float, default=0.0
+    label_smoothing : float, default=@SMOOTHING@
         One-sided smoothing: the discriminator's target for real rows is
         ``1 - label_smoothing``.
     d_steps : int, default=1
@@ -451,6 +456,8 @@ _ATTRIBUTES_DOC = """
         Discriminator plus generator loss per epoch.
     n_epochs_ : int
         Epochs run in total.
+    latent_dim_ : int
+        The width of the noise ``z``.
     sample_diversity_ : float
         After fit: mean pairwise distance of 256 generated rows over that of
         as many real rows; below 0.1 a :class:`GANDiversityWarning` warns
@@ -466,15 +473,20 @@ _ATTRIBUTES_DOC = """
 """
 
 
-def _doc(text, latent, label, epochs):
+def _doc(text, latent, label, epochs, smoothing=0.0, **optimization):
+    """``text`` with the parameter and attribute blocks filled in; the
+    defaults named are those of the estimator's signature (``latent``: the
+    type and default of ``latent_dim``, and a note on them)."""
     return (
         text.replace(
             "@PARAMS@",
             _COMMON_DOC
-            + OPTIMIZATION_DOC
+            + optimization_doc(**optimization)
             + epochs_doc(epochs, 64, "real rows", "as many generated rows join them"),
         )
-        .replace("@LATENT@", str(latent))
+        .replace("@LATENT@", latent[0])
+        .replace("@LATENT_NOTE@", latent[1])
         .replace("@LABEL@", str(label))
+        .replace("@SMOOTHING@", str(smoothing))
         .replace("@ATTRIBUTES@", _ATTRIBUTES_DOC)
     )

@@ -81,7 +81,7 @@ class DCGAN(_BaseGAN):
     >>> bool(images.min() >= 0 and images.max() <= 16)   # the pixels' range
     True
     """,
-        latent=64,
+        latent=("int, default=64", ""),
         label=16,
         epochs=50,
     )
@@ -160,10 +160,10 @@ class DCGAN(_BaseGAN):
     def _build_module(self, n_features, n_classes):
         g, d = self._filters()
         generator = ConvGenerator(
-            self.latent_dim, self.image_shape_, g, n_classes, self.label_dim
+            self.latent_dim_, self.image_shape_, g, n_classes, self.label_dim
         )
         discriminator = ConvDiscriminator(self.image_shape_, d, n_classes)
-        return GANModule(generator, discriminator, self.latent_dim)
+        return GANModule(generator, discriminator, self.latent_dim_)
 
     def _shape_of(self, n_features, given):
         """(C, H, W) from ``image_shape``, the input's own shape, or 1 x n."""

@@ -1,14 +1,24 @@
 """The dense GAN (Goodfellow et al., 2014), unconditional or conditional
 (Mirza & Osindero, 2014)."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_layer_sizes
 from ._base import _BaseGAN, _doc
 from ._networks import DenseDiscriminator, DenseGenerator, GANModule
 
 __all__ = ["GAN"]
+
+_AUTO_LATENT_DOC = (
+    'int or "auto", default="auto"',
+    """
+        ``"auto"`` is ``min(16, max(2, n_features))``: no wider than the
+        data (2 on 2-D rows).""",
+)
 
 
 class GAN(_BaseGAN):
@@ -60,25 +70,33 @@ class GAN(_BaseGAN):
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from numbers import Integral
+
+import numpy as np
     >>> from ml2learn.generative import GAN
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal([3.0, -1.0], [1.0, 0.5], size=(500, 2))
-    >>> gan = GAN(latent_dim=4, max_epochs=60, learning_rate=1e-3,
-    ...           random_state=0).fit(X)
+    >>> gan = GAN(max_epochs=60, random_state=0).fit(X)
     >>> samples = gan.sample(2000, random_state=0)
     >>> bool(np.allclose(samples.mean(axis=0), [3.0, -1.0], atol=0.3))
     True
     >>> gan.transform(X[:2]).shape     # D(x), the probability of "real"
     (2, 1)
     """,
-        latent=16,
+        latent=_AUTO_LATENT_DOC,
         label=8,
         epochs=100,
+        smoothing=0.1,
+        learning_rate="1e-3",
+        lr_schedule='"cosine"',
     )
 
     _parameter_constraints: dict = {
         **_BaseGAN._parameter_constraints,
+        "latent_dim": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "generator_layer_sizes": [tuple, list],
         "discriminator_layer_sizes": [tuple, list],
     }
@@ -88,19 +106,19 @@ class GAN(_BaseGAN):
         generator_layer_sizes=(128, 128),
         discriminator_layer_sizes=(128, 128),
         *,
-        latent_dim=16,
+        latent_dim="auto",
         conditional=False,
         label_dim=8,
         generator_loss="non_saturating",
-        label_smoothing=0.0,
+        label_smoothing=0.1,
         d_steps=1,
         optimizer="adam",
         discriminator_optimizer=None,
-        learning_rate=2e-4,
+        learning_rate=1e-3,
         discriminator_learning_rate=None,
         beta1=0.5,
         momentum=0.9,
-        lr_schedule=None,
+        lr_schedule="cosine",
         lr_decay=0.1,
         lr_step_size=10,
         max_epochs=100,
@@ -136,7 +154,7 @@ class GAN(_BaseGAN):
 
     def _build_module(self, n_features, n_classes):
         generator = DenseGenerator(
-            self.latent_dim,
+            self.latent_dim_,
             self.n_features_in_,
             check_layer_sizes(
                 self.generator_layer_sizes, "generator_layer_sizes", allow_empty=True
@@ -154,7 +172,12 @@ class GAN(_BaseGAN):
             n_classes,
             self.label_dim,
         )
-        return GANModule(generator, discriminator, self.latent_dim)
+        return GANModule(generator, discriminator, self.latent_dim_)
+
+    def _latent_width(self, n_features):
+        if self.latent_dim == "auto":
+            return min(16, max(2, n_features))
+        return self.latent_dim
 
     def _validate_X(self, X, reset):
         return validate_data(

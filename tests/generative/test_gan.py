@@ -129,7 +129,10 @@ def test_d_steps_sets_the_update_ratio():
 
 def test_sample_is_reproducible_and_in_the_data_scale():
     X = _ring() * 50 + 1000  # far from the networks' scale
-    gan = GAN(latent_dim=2, max_epochs=30, learning_rate=1e-3, random_state=0).fit(X)
+    gan = GAN(max_epochs=30, label_smoothing=0.0, lr_schedule=None, random_state=0).fit(
+        X
+    )
+    assert gan.latent_dim_ == 2  # "auto" on 2-D rows
     a = gan.sample(500, random_state=3)
     np.testing.assert_array_equal(a, gan.sample(500, random_state=3))
     assert not np.array_equal(a, gan.sample(500, random_state=4))
@@ -305,3 +308,14 @@ def test_lr_schedule_sets_both_learning_rates():
     assert gan.net_.optimizer_discriminator_.param_groups[0]["lr"] == pytest.approx(
         4e-3 * factors[-1]
     )
+
+
+def test_auto_latent_width_follows_the_data():
+    rng = np.random.RandomState(0)
+    for n_features, width in ((1, 2), (2, 2), (5, 5), (40, 16)):
+        X = rng.normal(size=(40, n_features))
+        gan = GAN((8,), (8,), max_epochs=1, random_state=0).fit(X)
+        assert gan.latent_dim_ == width
+        assert gan.net_.module_.latent_dim == width
+    fixed = GAN((8,), (8,), latent_dim=3, max_epochs=1, random_state=0).fit(X)
+    assert fixed.latent_dim_ == 3 and fixed.sample(4).shape == (4, 40)
