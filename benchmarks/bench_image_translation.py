@@ -1,8 +1,7 @@
 """Image-to-image translation on CPU: pix2pix on edges -> digits against the
-L1-only U-Net (the paper's baseline), CycleGAN on unpaired thin <-> thick
-digits, each judged by separately trained ml2learn CNNs, and 2x
-super-resolution with SRGAN's loss against bicubic upsampling and the
-L1-only network.
+L1-only U-Net (the paper's baseline), and CycleGAN on unpaired thin <->
+thick digits, each judged by separately trained ml2learn CNNs
+(super-resolution is ``bench_super_resolution.py``).
 
 pix2pix: scikit-learn's digits at 16 x 16 (bicubic) and their Canny edges
 (:func:`ml2learn.datasets.make_digit_pairs`); 1,400 pairs train, 397 test.
@@ -15,11 +14,6 @@ in halves: thin in A, dilated in B); 75 % of each domain trains. A CNN
 trained on real thick digits judges ``G(a)``, one trained on thin digits
 ``F(b)``; the cycle error is ``mean |F(G(a)) - a|`` on the test images.
 
-Super-resolution: 32 x 32 patches of five colour photographs of
-scikit-image, shrunk 2x and interpolated back (bicubic): the networks'
-input and the bicubic baseline. PSNR is scikit-image's; the perceptual
-distance is the mean squared difference of a separately trained CNN's
-last-block feature maps (not the network the perceptual loss uses).
 """
 
 import statistics
@@ -27,11 +21,7 @@ import time
 
 import numpy as np
 
-from ml2learn.datasets import (
-    make_digit_pairs,
-    make_photo_patches,
-    make_unpaired_digits,
-)
+from ml2learn.datasets import make_digit_pairs, make_unpaired_digits
 from ml2learn.generative import CycleGAN, Pix2Pix
 from ml2learn.neural import CNNClassifier
 
@@ -53,107 +43,7 @@ def _judge(images, labels):
 
 
 def run(quick=False):
-    return _pix2pix(quick) + _cyclegan(quick) + _super_resolution(quick)
-
-
-def _psnr(truth, images):
-    from skimage.metrics import peak_signal_noise_ratio
-
-    return float(
-        np.mean(
-            [
-                peak_signal_noise_ratio(t, np.clip(p, 0, 1), data_range=1.0)
-                for t, p in zip(truth, images)
-            ]
-        )
-    )
-
-
-def _feature_distance(judge, truth, images):
-    """Mean squared difference of the judge CNN's last-block maps."""
-    import torch
-
-    module = judge.net_.module_.eval()
-    with torch.no_grad():
-        a = module.features(torch.from_numpy(truth.astype(np.float32)))
-        b = module.features(torch.from_numpy(np.clip(images, 0, 1).astype(np.float32)))
-    return float(((a - b) ** 2).mean())
-
-
-def _super_resolution(quick):
-    low, high, sources = make_photo_patches(
-        n_patches=600 if quick else 1500, random_state=0
-    )
-    n_train = int(0.8 * len(high))
-    train, test = slice(0, n_train), slice(n_train, None)
-    # the fixed network of the perceptual loss (SRGAN's VGG-19 cannot be
-    # downloaded): a CNN that tells the five photographs' patches apart;
-    # another, of other widths and seed, measures the perceptual distance
-    features = CNNClassifier(
-        (16, 32), max_epochs=15, learning_rate=3e-3, random_state=0
-    ).fit(high[train], sources[train])
-    judge = CNNClassifier(
-        (32, 64), max_epochs=15, learning_rate=3e-3, random_state=1
-    ).fit(high[train], sources[train])
-    print(f"  feature CNN {features.score(high[test], sources[test]):.3f}, judge "
-          f"CNN {judge.score(high[test], sources[test]):.3f} on the photographs "
-          "of test patches")  # fmt: skip
-    truth = high[test]
-    results = [
-        Result(
-            "super-resolution 2x, 32x32 colour patches of 5 photographs",
-            "scikit-image",
-            "bicubic resize (the networks' input)",
-            0.0,
-            _psnr(truth, low[test]),
-            "PSNR dB",
-            1,
-            f"perceptual distance {_feature_distance(judge, truth, low[test]):.5f}",
-        )
-    ]
-    print(f"  bicubic: PSNR {results[0].score:.2f} dB, {results[0].note}")
-    seeds = [0] if quick else [0, 1, 2]
-    epochs = 3 if quick else 10
-    settings = {
-        "L1 only (U-Net)": dict(adversarial_weight=0.0),
-        "SRGAN loss (perceptual + 1e-3 adversarial)": dict(
-            l1_weight=0.0, perceptual_weight=1.0, adversarial_weight=1e-3
-        ),
-    }
-    for name, params in settings.items():
-        times, psnr, distance = [], [], []
-        for seed in seeds:
-            model = Pix2Pix(
-                32,
-                32,
-                feature_network=features,
-                max_epochs=epochs,
-                random_state=seed,
-                **params,
-            )
-            start = time.perf_counter()
-            model.fit(low[train], high[train])
-            times.append(time.perf_counter() - start)
-            output = model.predict(low[test])
-            psnr.append(_psnr(truth, output))
-            distance.append(_feature_distance(judge, truth, output))
-            print(f"  {name} seed {seed}: PSNR {psnr[-1]:.2f} dB, perceptual "
-                  f"distance {distance[-1]:.5f} ({times[-1]:.1f} s)")  # fmt: skip
-        results.append(
-            Result(
-                "super-resolution 2x, 32x32 colour patches of 5 photographs",
-                "ml2learn",
-                f"Pix2Pix, {name}",
-                statistics.median(times),
-                statistics.mean(psnr),
-                "PSNR dB",
-                len(seeds),
-                f"perceptual distance {statistics.mean(distance):.5f}; PSNR per "
-                f"seed {[round(p, 2) for p in psnr]}; Pix2Pix(32, 32, "
-                f"max_epochs={epochs}, {params})",
-            )
-        )
-    return results
+    return _pix2pix(quick) + _cyclegan(quick)
 
 
 def _pix2pix(quick):

@@ -80,6 +80,7 @@ features.fit(high[:500], sources[:500])
 srgan = Pix2Pix(
     16,
     16,
+    residual=True,
     l1_weight=0.0,
     perceptual_weight=1.0,
     adversarial_weight=1e-3,

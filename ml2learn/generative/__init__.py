@@ -23,6 +23,7 @@ from ._networks import (
 from ._perceptual import perceptual_loss
 from ._pix2pix import Pix2Pix
 from ._plot import plot_samples
+from ._style import StyleGenerator, adaptive_instance_norm
 from ._translation_networks import (
     PatchDiscriminator,
     ResNetGenerator,
@@ -45,8 +46,10 @@ __all__ = [
     "PatchDiscriminator",
     "Pix2Pix",
     "ResNetGenerator",
+    "StyleGenerator",
     "TranslationModule",
     "UNetGenerator",
+    "adaptive_instance_norm",
     "cycle_consistency_loss",
     "discriminator_loss",
     "generator_loss",

@@ -287,13 +287,19 @@ class _BaseGAN(
 
     # -- generation --------------------------------------------------------------
 
-    def _generate(self, n, codes, rng):
+    def _generate(self, n, codes, rng, style_mixing=None):
         """``n`` generator outputs (networks' scale, float64), eval mode."""
         z = torch.from_numpy(rng.standard_normal((n, self.latent_dim_)))
         inputs = (z,) if codes is None else (z, codes)
         return float64_call(self.net_.module_.generator, *inputs)
 
-    def sample(self, n_samples=1, y=None, random_state=None):
+    def _check_style_mixing(self, style_mixing):
+        if style_mixing is not None:
+            raise ValueError(
+                "style_mixing needs a style-based generator, DCGAN(generator='style')."
+            )
+
+    def sample(self, n_samples=1, y=None, random_state=None, style_mixing=None):
         """Draw new rows from the generator.
 
         Parameters
@@ -305,6 +311,11 @@ class _BaseGAN(
             None draws classes from their training frequencies.
         random_state : int, RandomState instance or None, default=None
             Seeds the noise ``z`` (and the classes drawn).
+        style_mixing : int, default=None
+            A style-based generator only: the layer from which a second,
+            independent code takes over (layers before it keep the first
+            code's coarse styles, the rest get the second's finer ones);
+            None draws every image from one code.
 
         Returns
         -------
@@ -318,13 +329,15 @@ class _BaseGAN(
             raise ValueError(
                 f"n_samples must be a positive integer; got {n_samples!r}."
             )
+        self._check_style_mixing(style_mixing)
         rng = check_random_state(random_state)
         if not self.conditional:
             if y is not None:
                 raise ValueError(
                     "y is only for a conditional GAN; this one is not conditional."
                 )
-            return self._unscale(self._generate(n_samples, None, rng).numpy())
+            out = self._generate(n_samples, None, rng, style_mixing)
+            return self._unscale(out.numpy())
         if y is None:
             codes = rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
         else:
@@ -339,7 +352,8 @@ class _BaseGAN(
                     f"classes_ is {self.classes_.tolist()}."
                 )
             codes = self.label_encoder_.transform(labels)
-        out = self._generate(n_samples, torch.from_numpy(codes.astype(np.int64)), rng)
+        labels = torch.from_numpy(codes.astype(np.int64))
+        out = self._generate(n_samples, labels, rng, style_mixing)
         return self._unscale(out.numpy()), self.classes_[codes]
 
     def score(self, X, y=None):

@@ -1,13 +1,19 @@
 """The deep convolutional GAN (Radford et al., 2016), unconditional or
 conditional."""
 
+from numbers import Integral
+
 import numpy as np
+import torch
 from sklearn.utils.validation import validate_data
 
+from ..neural._nets import float64_call
 from ..utils._images import check_image_shape, flatten_images
+from ..utils._param_validation import Interval, StrOptions
 from ..utils.validation import check_layer_sizes
 from ._base import _BaseGAN, _doc
 from ._networks import ConvDiscriminator, ConvGenerator, GANModule
+from ._style import StyleGenerator
 
 __all__ = ["DCGAN"]
 
@@ -34,6 +40,14 @@ class DCGAN(_BaseGAN):
     discriminator_filters : tuple of int, default=(64, 128)
         Channels of the discriminator's strided layers (each halves the
         size); must have as many layers as ``generator_filters``.
+    generator : {"dcgan", "style"}, default="dcgan"
+        Radford et al.'s generator, or a style-based one (Karras et al.,
+        2019; :class:`StyleGenerator`): a mapping network ``z -> w``, a
+        learned constant, and per-layer noise and AdaIN with styles of
+        ``w``; ``generator_filters`` give its channels in both cases.
+    mapping_layers : int, default=4
+        Dense layers of the style-based generator's mapping network (the
+        paper: 8).
     image_shape : tuple of int, default=None
         ``(H, W)`` or ``(C, H, W)`` of flat rows of ``X``. Without it, 4-D
         ``X`` is ``(n, C, H, W)``, 3-D ``X`` is ``(n, H, W)`` and flat rows
@@ -90,6 +104,8 @@ class DCGAN(_BaseGAN):
         **_BaseGAN._parameter_constraints,
         "generator_filters": [tuple, list],
         "discriminator_filters": [tuple, list],
+        "generator": [StrOptions({"dcgan", "style"})],
+        "mapping_layers": [Interval(Integral, 1, None, closed="left")],
         "image_shape": [tuple, list, None],
     }
 
@@ -98,6 +114,8 @@ class DCGAN(_BaseGAN):
         generator_filters=(128, 64),
         discriminator_filters=(64, 128),
         *,
+        generator="dcgan",
+        mapping_layers=4,
         image_shape=None,
         latent_dim=64,
         conditional=False,
@@ -123,6 +141,8 @@ class DCGAN(_BaseGAN):
     ):
         self.generator_filters = generator_filters
         self.discriminator_filters = discriminator_filters
+        self.generator = generator
+        self.mapping_layers = mapping_layers
         self.image_shape = image_shape
         self.latent_dim = latent_dim
         self.conditional = conditional
@@ -159,11 +179,48 @@ class DCGAN(_BaseGAN):
 
     def _build_module(self, n_features, n_classes):
         g, d = self._filters()
-        generator = ConvGenerator(
-            self.latent_dim_, self.image_shape_, g, n_classes, self.label_dim
-        )
+        if self.generator == "style":
+            generator = StyleGenerator(
+                self.latent_dim_,
+                self.image_shape_,
+                g,
+                n_classes,
+                self.label_dim,
+                self.mapping_layers,
+            )
+        else:
+            generator = ConvGenerator(
+                self.latent_dim_, self.image_shape_, g, n_classes, self.label_dim
+            )
         discriminator = ConvDiscriminator(self.image_shape_, d, n_classes)
         return GANModule(generator, discriminator, self.latent_dim_)
+
+    def _check_style_mixing(self, style_mixing):
+        if self.generator != "style" or style_mixing is None:
+            return super()._check_style_mixing(style_mixing)
+        n_layers = self.net_.module_.generator.n_style_layers
+        if not isinstance(style_mixing, Integral) or not 1 <= style_mixing < n_layers:
+            raise ValueError(
+                f"style_mixing must be a layer from 1 to {n_layers - 1} (the "
+                f"generator has {n_layers} style layers); got {style_mixing!r}."
+            )
+
+    def _generate(self, n, codes, rng, style_mixing=None):
+        if self.generator != "style":
+            return super()._generate(n, codes, rng)
+        generator = self.net_.module_.generator
+        z = torch.from_numpy(rng.standard_normal((n, self.latent_dim_)))
+        noise = [
+            torch.from_numpy(rng.standard_normal((n, *shape)))
+            for shape in generator.noise_shapes()
+        ]
+        labels = torch.zeros(n, dtype=torch.long) if codes is None else codes
+        layers = generator.n_style_layers if style_mixing is None else style_mixing
+        z_mix = z
+        if style_mixing is not None:
+            z_mix = torch.from_numpy(rng.standard_normal((n, self.latent_dim_)))
+        crossover = torch.full((n,), layers, dtype=torch.long)
+        return float64_call(generator, z, labels, z_mix, crossover, *noise)
 
     def _shape_of(self, n_features, given):
         """(C, H, W) from ``image_shape``, the input's own shape, or 1 x n."""

@@ -60,6 +60,12 @@ class GAN(_BaseGAN):
     are: its gradients reach ``G`` through ``D`` but ``D``'s parameters are
     frozen.
 
+    The defaults (a noise no wider than the data, learning rate 1e-3 on a
+    cosine decay, label smoothing 0.1) cover every mode of rings of
+    Gaussians of 5 to 12 modes, radius 1 to 10 and spread 0.02 to 0.5 in
+    100 epochs, where the paper-style settings (a 16-wide noise, 2e-4, no
+    smoothing) collapse onto few modes (``benchmarks/bench_generative.py``).
+
     References
     ----------
     .. [1] I. Goodfellow et al., "Generative adversarial nets", NeurIPS 2014.

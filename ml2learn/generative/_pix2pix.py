@@ -171,6 +171,11 @@ class Pix2Pix(_ImageTranslator):
     dropout : float, default=0.5
         Dropout of the three innermost decoder levels (the paper's noise
         ``z``; it is off at ``predict``, see Notes).
+    residual : bool, default=False
+        The generator outputs ``x + U(x)`` in the networks' scale: it learns
+        the correction to its input, as super-resolution networks do
+        (VDSR; SRResNet's long skip), instead of drawing the output anew.
+        Needs as many channels in ``X`` as in ``y``.
     patch_size : int, default=None
         The discriminator's receptive field ``N``: 1 (a PixelGAN), 16, 34,
         70 (the paper's choice), 142 or 286; None takes the largest that
@@ -288,6 +293,7 @@ default=None
         "discriminator_width": [Interval(Integral, 1, None, closed="left")],
         "depth": [Interval(Integral, 0, None, closed="left"), None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "residual": ["boolean"],
         "patch_size": [Interval(Integral, 1, None, closed="left"), None],
         "l1_weight": [Interval(Real, 0, None, closed="left")],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
@@ -310,6 +316,7 @@ default=None
         *,
         depth=None,
         dropout=0.5,
+        residual=False,
         patch_size=None,
         l1_weight=100.0,
         adversarial_weight=1.0,
@@ -338,6 +345,7 @@ default=None
         self.discriminator_width = discriminator_width
         self.depth = depth
         self.dropout = dropout
+        self.residual = residual
         self.patch_size = patch_size
         self.l1_weight = l1_weight
         self.adversarial_weight = adversarial_weight
@@ -455,6 +463,7 @@ or (n_samples, n_features)
             self.depth_,
             self.generator_width,
             self.dropout,
+            self.residual,
         )
         discriminator = PatchDiscriminator(
             self.input_shape_[0] + self.target_shape_[0],

@@ -71,11 +71,23 @@ class UNetGenerator(nn.Module):
     dropout : float, default=0.5
         Dropout of the three innermost decoder levels, the paper's noise
         ``z``.
+    residual : bool, default=False
+        Output ``x + U(x)``: the network learns the correction to its
+        input (VDSR's and SRResNet's long skip); needs ``in_channels ==
+        out_channels``.
     """
 
-    def __init__(self, in_channels, out_channels, depth, width=64, dropout=0.5):
+    def __init__(
+        self, in_channels, out_channels, depth, width=64, dropout=0.5, residual=False
+    ):
         super().__init__()
+        if residual and in_channels != out_channels:
+            raise ValueError(
+                "residual=True adds the input to the output, which needs as many "
+                f"input as output channels; got {in_channels} and {out_channels}."
+            )
         self.depth = depth
+        self.residual = residual
         widths = _widths(width, depth)
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, width, 3, 1, 1), nn.LeakyReLU(0.2)
@@ -120,7 +132,8 @@ class UNetGenerator(nn.Module):
         h = maps[-1]
         for level, skip in zip(self.up, reversed(maps[:-1])):
             h = torch.cat([level(h), skip], dim=1)
-        return self.head(h)[..., :H, :W]
+        out = self.head(h)[..., :H, :W]
+        return x + out if self.residual else out
 
 
 def _norm(kind, channels):

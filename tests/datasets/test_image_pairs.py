@@ -85,3 +85,22 @@ def test_photo_patches_grey_to_colour():
 def test_photo_patches_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_photo_patches(n_patches=2, **kwargs)
+
+
+def test_the_photographs_ship_inside_scikit_images_wheel():
+    """Nothing is fetched: every photograph the patches come from is a file
+    of the installed package (scikit-image downloads its other images)."""
+    from importlib.resources import files
+
+    from ml2learn.datasets._image_pairs import COLOUR_PHOTOGRAPHS
+
+    shipped = {p.name for p in files("skimage.data").iterdir()}
+    file_names = {
+        "astronaut": "astronaut.png",
+        "coffee": "coffee.png",
+        "chelsea": "chelsea.png",
+        "rocket": "rocket.jpg",
+        "immunohistochemistry": "ihc.png",
+    }
+    assert set(file_names) == set(COLOUR_PHOTOGRAPHS)
+    assert set(file_names.values()) <= shipped

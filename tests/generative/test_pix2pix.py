@@ -75,6 +75,17 @@ def test_unet_skips_carry_full_resolution_detail_past_the_bottleneck():
     assert (change.numpy()[near] > 0).mean() > 0.5
 
 
+def test_residual_unet_learns_the_correction_to_its_input():
+    torch.manual_seed(0)
+    net = UNetGenerator(3, 3, 2, width=4, residual=True).eval()
+    torch.nn.init.zeros_(net.head[0].weight)
+    torch.nn.init.zeros_(net.head[0].bias)
+    x = torch.rand(2, 3, 8, 8)
+    torch.testing.assert_close(net(x), x)  # no correction: the input itself
+    with pytest.raises(ValueError, match="residual=True .* got 1 and 3"):
+        UNetGenerator(1, 3, 2, residual=True)
+
+
 def test_patch_receptive_fields_are_the_papers():
     assert [patch_receptive_field(n) for n in range(6)] == [1, 16, 34, 70, 142, 286]
 
