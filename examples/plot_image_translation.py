@@ -47,8 +47,8 @@ def show_rows(rows, titles):
 
 
 edges, digits, _ = make_digit_pairs("edges", random_state=0)
-pix2pix = Pix2Pix(16, 16, max_epochs=8, learning_rate=1e-3, random_state=0)
-pix2pix.fit(edges[:1000], digits[:1000])
+pix2pix = Pix2Pix(16, 8, max_epochs=6, learning_rate=2e-3, random_state=0)
+pix2pix.fit(edges[:800], digits[:800])
 test = slice(1000, 1008)
 show_rows(
     [edges[test], pix2pix.predict(edges[test]), digits[test]],
@@ -59,8 +59,8 @@ show_rows(
 # CycleGAN: thin <-> thick digits, unpaired
 # -----------------------------------------
 thin, thick, _, _ = make_unpaired_digits(random_state=0)
-cyclegan = CycleGAN(8, 8, n_blocks=2, max_epochs=6, learning_rate=1e-3, random_state=0)
-cyclegan.fit(thin[:700], thick[:700])
+cyclegan = CycleGAN(8, 8, n_blocks=1, max_epochs=5, learning_rate=2e-3, random_state=0)
+cyclegan.fit(thin[:500], thick[:500])
 a = thin[800:808]
 to_thick = cyclegan.transform(a)
 show_rows(
@@ -74,22 +74,22 @@ show_rows(
 # The fixed network of the perceptual loss is a small CNN that learnt to
 # tell the five photographs' patches apart (an ImageNet VGG cannot be
 # downloaded here).
-low, high, sources = make_photo_patches(n_patches=600, random_state=0)
-features = CNNClassifier((16, 32), max_epochs=5, learning_rate=3e-3, random_state=0)
-features.fit(high[:500], sources[:500])
+low, high, sources = make_photo_patches(n_patches=460, random_state=0)
+features = CNNClassifier((8, 16), max_epochs=4, learning_rate=3e-3, random_state=0)
+features.fit(high[:400], sources[:400])
 srgan = Pix2Pix(
     16,
-    16,
+    8,
     residual=True,
     l1_weight=0.0,
     perceptual_weight=1.0,
     adversarial_weight=1e-3,
     feature_network=features,
-    max_epochs=5,
+    max_epochs=4,
     learning_rate=1e-3,
     random_state=0,
-).fit(low[:500], high[:500])
-test = slice(500, 508)
+).fit(low[:400], high[:400])
+test = slice(400, 408)
 show_rows(
     [low[test], srgan.predict(low[test]), high[test]],
     ["bicubic", "SRGAN loss", "truth"],

@@ -76,9 +76,7 @@ class GAN(_BaseGAN):
 
     Examples
     --------
-    >>> from numbers import Integral
-
-import numpy as np
+    >>> import numpy as np
     >>> from ml2learn.generative import GAN
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal([3.0, -1.0], [1.0, 0.5], size=(500, 2))
