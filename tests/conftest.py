@@ -18,3 +18,12 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     import torch
 
     torch.set_num_threads(1)
+
+
+# the longest tests, started first: begun last, the docs build would run
+# alone on one process while the other sits idle
+_LONGEST_FIRST = ("test_docs_build_offline",)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.originalname not in _LONGEST_FIRST)

@@ -88,7 +88,7 @@ INIT_PARAMS = {
         discriminator_width=8,
         n_blocks=1,
         learning_rate=3e-3,
-        max_epochs=30,
+        max_epochs=20,
     ),
     "DANNClassifier": dict(
         feature_layer_sizes=(16,),
