@@ -467,10 +467,10 @@ def _generative_entries():
 
     def pix2pix(quick):
         model = Pix2Pix(
-            8 if quick else 16,
-            8 if quick else 16,
-            max_epochs=3 if quick else 10,
-            learning_rate=1e-3,
+            4 if quick else 16,
+            4 if quick else 16,
+            max_epochs=2 if quick else 10,
+            learning_rate=3e-3 if quick else 1e-3,
             random_state=0,
         )
         return model, {"l1_weight": [100.0] if quick else [10.0, 100.0]}
