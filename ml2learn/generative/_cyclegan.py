@@ -400,7 +400,8 @@ class CycleGAN(_ImageTranslator):
     # -- data --------------------------------------------------------------
 
     def _validate_B(self, y, reset):
-        """Validated flat rows of domain B, their ``(C', H, W)`` and layout."""
+        """Validated flat rows of domain B, their layout and their
+        per-sample image shape (None for flat rows)."""
         _check_ndim(y, "y", 1)
         rows, given = flatten_images(y)
         rows = check_array(
@@ -413,7 +414,7 @@ class CycleGAN(_ImageTranslator):
         ndim = rows.ndim if given is None else 1 + len(given)
         rows = rows.reshape(len(rows), -1)
         if reset:
-            return rows, ndim
+            return rows, ndim, given
         if rows.shape[1] != int(np.prod(self.target_shape_)):
             raise ValueError(
                 f"The images of domain B hold {rows.shape[1]} values each; the "
@@ -428,7 +429,7 @@ class CycleGAN(_ImageTranslator):
                 f"The images of domain B have shape {tuple(given)}; the model "
                 f"was fitted on {self.target_shape_}."
             )
-        return rows, ndim
+        return rows, ndim, given
 
     # -- fitting -----------------------------------------------------------
 
@@ -457,8 +458,7 @@ or (n_b,)
                 "(the images of domain B)."
             )
         rows_a, shape_a, ndim_a = self._validate_X(X, reset=not continuing)
-        rows_b, ndim_b = self._validate_B(y, reset=True)
-        _, given_b = flatten_images(y)
+        rows_b, ndim_b, given_b = self._validate_B(y, reset=True)
         shape_b = self._output_shape(rows_b.shape[1], given_b, ndim_b, shape_a[1:])
         # domain B always comes back 2-D or more, as a transformer's output
         self._set_domains(
@@ -568,7 +568,7 @@ or (n_b,)
             Their translations, in domain A's layout and pixel range.
         """
         check_is_fitted(self, "net_")
-        rows, _ = self._validate_B(X, reset=False)
+        rows, _, _ = self._validate_B(X, reset=False)
         inputs = torch.from_numpy(self._targets.scale(rows))
         images = float64_call(self.net_.module_.generator.b_to_a, inputs)
         return self._inputs.unscale(images.numpy())
@@ -592,7 +592,7 @@ or (n_b,)
             the real images of its domain.
         """
         a = torch.from_numpy(self._scaled_inputs(X)).double().flatten(1)
-        rows_b, _ = self._validate_B(y, reset=False)
+        rows_b, _, _ = self._validate_B(y, reset=False)
         b = torch.from_numpy(self._targets.scale(rows_b)).double().flatten(1)
         if len(a) < 2 or len(b) < 2:
             raise ValueError("score needs at least 2 images of each domain.")
