@@ -391,6 +391,14 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
     def _grow(self, X, inputs, inbag, g, h):
         mapper, data = inputs
+        max_features = self.max_features_ if self.max_features_ < X.shape[1] else None
+        growth = dict(
+            max_depth=self.max_depth,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            min_samples_split=self._resolve_min_samples_split(X.shape[0]),
+            min_impurity_decrease=self.min_impurity_decrease,
+        )
         if mapper is not None:
             rows = np.flatnonzero(inbag).astype(np.int32)
             splitter = make_histogram_splitter(
@@ -412,17 +420,12 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             splitter = make_exact_splitter(
                 self._Xt, sorted_rows, g, h, self.min_samples_leaf
             )
-        max_features = self.max_features_ if self.max_features_ < X.shape[1] else None
         return grow_tree(
             splitter,
             n_features=X.shape[1],
-            max_depth=self.max_depth,
-            max_leaf_nodes=self.max_leaf_nodes,
-            min_samples_leaf=self.min_samples_leaf,
-            min_samples_split=self._resolve_min_samples_split(X.shape[0]),
-            min_impurity_decrease=self.min_impurity_decrease,
             max_features=max_features,
             random_state=self._rng,
+            **growth,
         )
 
     def _fit_round(self, X, y, sample_weight, raw, inputs, inbag):
@@ -430,21 +433,20 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         loss = self._loss
         previous = raw.copy()
         trees = []
-        oob = ~inbag
+        oob = None if inbag.all() else ~inbag
         for k in range(loss.n_trees_per_iteration):
             residual = loss.negative_gradient(y, previous, sample_weight, k)
             tree, leaf_rows = self._grow(
                 X, inputs, inbag, sample_weight * residual, sample_weight
             )
-            leaves = np.array([node for node, _ in leaf_rows], dtype=np.int64)
+            leaves = leaf_rows.nodes
             if loss.needs_leaf_update:
                 tree.value[leaves] = loss.leaf_values(
                     leaf_rows, tree.value[leaves], y, previous, sample_weight, k
                 )
             tree.value *= self.learning_rate
-            for node, rows in leaf_rows:
-                raw[rows, k] += tree.value[node]
-            if oob.any():
+            leaf_rows.add(raw[:, k], tree.value[leaves])
+            if oob is not None:
                 raw[oob, k] += tree.predict(X[oob])
             trees.append(tree)
         loss.end_round()
@@ -484,7 +486,11 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             with np.errstate(over="ignore", invalid="ignore"):
                 trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
                 self._check_finite(raw, i)
-                train_loss = self._loss(y[inbag], raw[inbag], sample_weight[inbag])
+                train_loss = (
+                    self._loss(y[inbag], raw[inbag], sample_weight[inbag])
+                    if use_oob
+                    else self._loss(y, raw, sample_weight)
+                )
             if use_oob:
                 oob_score = self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
                 oob_improvement = oob_before - oob_score

@@ -13,7 +13,8 @@ Raw predictions ``F`` have shape ``(n_samples, n_trees_per_iteration)``.
 """
 
 import numpy as np
-from scipy.special import expit, logsumexp, softmax
+from numba import njit, prange
+from scipy.special import expit, softmax
 
 __all__ = ["LOSSES", "weighted_percentile"]
 
@@ -54,6 +55,33 @@ def weighted_percentile(values, weights, percentile):
         if following < len(values):
             return 0.5 * (values[k] + values[following])
     return values[k]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _mean_binomial_deviance(y, raw, sample_weight):
+    """``sum_i w_i (log(1 + e^{F_i}) - y_i F_i) / sum_i w_i``."""
+    total = 0.0
+    weight = 0.0
+    for i in prange(y.shape[0]):
+        F = raw[i]
+        softplus = F + np.log1p(np.exp(-F)) if F > 0 else np.log1p(np.exp(F))
+        total += sample_weight[i] * (softplus - y[i] * F)
+        weight += sample_weight[i]
+    return total / weight
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _mean_multinomial_deviance(y, raw, sample_weight):
+    """``sum_i w_i (log sum_k e^{F_ik} - F_{i y_i}) / sum_i w_i``."""
+    total = 0.0
+    weight = 0.0
+    for i in prange(y.shape[0]):
+        scores = raw[i]
+        top = scores.max()
+        log_partition = top + np.log(np.exp(scores - top).sum())
+        total += sample_weight[i] * (log_partition - scores[y[i]])
+        weight += sample_weight[i]
+    return total / weight
 
 
 def _leaf_reduce(leaf_rows, function):
@@ -207,11 +235,8 @@ class QuantileLoss(_Loss):
 
 
 def _newton_leaves(leaf_rows, numerator, denominator, scale=1.0):
-    def step(rows):
-        top, bottom = numerator[rows].sum(), denominator[rows].sum()
-        return scale * top / bottom if bottom > 1e-150 else 0.0
-
-    return _leaf_reduce(leaf_rows, step)
+    top, bottom = leaf_rows.sums(numerator), leaf_rows.sums(denominator)
+    return np.divide(scale * top, bottom, out=np.zeros_like(top), where=bottom > 1e-150)
 
 
 class BinomialLogLoss(_Loss):
@@ -235,9 +260,7 @@ class BinomialLogLoss(_Loss):
         )
 
     def __call__(self, y, raw, sample_weight):
-        F = raw[:, 0]
-        loss = np.logaddexp(0, F) - y * F
-        return float(np.average(loss, weights=sample_weight))
+        return float(_mean_binomial_deviance(y, raw[:, 0], sample_weight))
 
     def proba(self, raw):
         positive = expit(raw[:, 0])
@@ -276,8 +299,7 @@ class MultinomialLogLoss(_Loss):
         )
 
     def __call__(self, y, raw, sample_weight):
-        loss = logsumexp(raw, axis=1) - raw[np.arange(len(y)), y]
-        return float(np.average(loss, weights=sample_weight))
+        return float(_mean_multinomial_deviance(y, raw, sample_weight))
 
     def proba(self, raw):
         return softmax(raw, axis=1)

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit, prange
 
-__all__ = ["BinMapper", "SparseBins", "Tree", "as_csr", "grow_tree"]
+__all__ = ["BinMapper", "LeafRows", "SparseBins", "Tree", "as_csr", "grow_tree"]
 
 _MIN_HESSIAN = 1e-12
 _GAIN_TOLERANCE = 1e-12
@@ -135,15 +135,43 @@ def _partition_sorted(
 
 
 @njit(parallel=True, cache=True, nogil=True)
+def _build_full_histogram(binned, offsets, g, h, unit_hessian):
+    """:func:`_build_histogram` of all rows, in their order."""
+    n_features, n = binned.shape
+    hist = np.zeros((offsets[n_features], 3))
+    for f in prange(n_features):
+        codes = binned[f]
+        out = hist[offsets[f] : offsets[f + 1]]
+        if unit_hessian:
+            for i in range(n):
+                b = codes[i]
+                out[b, 0] += g[i]
+                out[b, 2] += 1.0
+            for b in range(out.shape[0]):
+                out[b, 1] = out[b, 2]
+        else:
+            for i in range(n):
+                b = codes[i]
+                out[b, 0] += g[i]
+                out[b, 1] += h[i]
+                out[b, 2] += 1.0
+    return hist
+
+
+@njit(parallel=True, cache=True, nogil=True)
 def _build_histogram(binned, offsets, rows, start, end, g, h, unit_hessian):
     """``(G, H, count)`` per bin of every feature over ``rows[start:end]``.
 
     Feature ``f`` owns rows ``offsets[f]:offsets[f + 1]`` of the histogram.
     The node's gradients are gathered once into contiguous arrays; with
-    ``unit_hessian`` (every ``h`` is 1) ``H`` is the count.
+    ``unit_hessian`` (every ``h`` is 1) ``H`` is the count. A node of every
+    row (the root without subsampling, whose ``rows`` are still in order)
+    reads the codes and gradients directly.
     """
     n_features = binned.shape[0]
     n = end - start
+    if n == binned.shape[1]:
+        return _build_full_histogram(binned, offsets, g, h, unit_hessian)
     node_rows = rows[start:end]
     node_g = np.empty(n)
     node_h = np.empty(n)
@@ -210,7 +238,7 @@ def _build_sparse_histogram(
     return hist
 
 
-@njit(cache=True, nogil=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _histogram_splits(hist, offsets, features, min_samples_leaf):
     """Best split of one node on each candidate feature, from its histogram.
 
@@ -233,7 +261,7 @@ def _histogram_splits(hist, offsets, features, min_samples_leaf):
     gains = np.full(n_candidates, -np.inf)
     bins = np.full(n_candidates, -1, dtype=np.int64)
     low_bins = np.full(n_candidates, -1, dtype=np.int64)
-    for j in range(n_candidates):
+    for j in prange(n_candidates):
         f = features[j]
         out = hist[offsets[f] : offsets[f + 1]]
         n_bins = out.shape[0]
@@ -373,6 +401,97 @@ def _bin_stored_values(indices, data, edges, edge_offsets):
         feature_edges = edges[edge_offsets[f] : edge_offsets[f + 1]]
         codes[q] = np.searchsorted(feature_edges, data[q])
     return codes
+
+
+@njit(cache=True, nogil=True)
+def _segment_sums(values, order, starts, ends):
+    """``sum(values[order[s:e]])`` for every segment ``(s, e)``."""
+    sums = np.zeros(starts.shape[0])
+    for j in range(starts.shape[0]):
+        for p in range(starts[j], ends[j]):
+            sums[j] += values[order[p]]
+    return sums
+
+
+@njit(cache=True, nogil=True)
+def _add_to_segments(column, order, starts, ends, amounts):
+    """``column[order[s:e]] += amount`` for every segment and its amount."""
+    for j in range(starts.shape[0]):
+        for p in range(starts[j], ends[j]):
+            column[order[p]] += amounts[j]
+
+
+@njit(cache=True, nogil=True)
+def _midpoint_percentiles(sorted_values, percentiles):
+    """``np.percentile(values, percentiles, method="midpoint")`` of sorted
+    values, with numpy's own index and interpolation arithmetic."""
+    n = sorted_values.shape[0]
+    out = np.empty(percentiles.shape[0])
+    for j in range(percentiles.shape[0]):
+        position = (n - 1) * (percentiles[j] / 100.0)
+        index = 0.5 * (np.floor(position) + np.ceil(position))
+        gamma = 0.0 if index % 1 == 0 else 0.5
+        lo = max(int(np.floor(index)), 0)
+        hi = lo + 1
+        if index >= n - 1:
+            lo = hi = n - 1
+        a, b = sorted_values[lo], sorted_values[hi]
+        step = b - a
+        out[j] = b - step * (1.0 - gamma) if gamma >= 0.5 else a + step * gamma
+    return out
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _fit_dense_bins(Xt, max_bins, percentiles):
+    """Every feature's bin edges (see :class:`BinMapper`), parallel over
+    features: a sort, its distinct values, midpoints or quantiles.
+
+    Returns per feature the edges and distinct values, padded to
+    ``max_bins``, their counts, and whether each bin holds one value.
+    """
+    n_features = Xt.shape[0]
+    edges = np.zeros((n_features, max_bins))
+    n_edges = np.zeros(n_features, dtype=np.int64)
+    values = np.zeros((n_features, max_bins))
+    one_value_bins = np.zeros(n_features, dtype=np.bool_)
+    for f in prange(n_features):
+        column = np.sort(Xt[f])
+        n_distinct = 1
+        for i in range(1, column.shape[0]):
+            if column[i] != column[i - 1]:
+                n_distinct += 1
+        if n_distinct <= max_bins:
+            one_value_bins[f] = True
+            k = 0
+            values[f, 0] = column[0]
+            for i in range(1, column.shape[0]):
+                if column[i] != column[i - 1]:
+                    k += 1
+                    values[f, k] = column[i]
+                    edges[f, k - 1] = _midpoint(values[f, k - 1], values[f, k])
+            n_edges[f] = n_distinct - 1
+        else:
+            cuts = _midpoint_percentiles(column, percentiles)
+            k = 0
+            edges[f, 0] = cuts[0]
+            for j in range(1, cuts.shape[0]):
+                if cuts[j] != edges[f, k]:
+                    k += 1
+                    edges[f, k] = cuts[j]
+            n_edges[f] = k + 1
+    return edges, n_edges, values, one_value_bins
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _bin_dense(X, edges, n_edges):
+    """Bin codes of shape ``(n_features, n_samples)``: the number of a
+    feature's edges strictly below each value."""
+    n_samples, n_features = X.shape
+    binned = np.empty((n_features, n_samples), dtype=np.uint8)
+    for f in prange(n_features):
+        cuts = edges[f, : n_edges[f]]
+        binned[f] = np.searchsorted(cuts, X[:, f], side="left")
+    return binned
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -598,6 +717,8 @@ class BinMapper:
             rows = self.random_state.choice(n_rows, self.subsample, replace=False)
             X = X[rows]
             n_rows = X.shape[0]
+        if not sp.issparse(X) and self.max_bins is not None:
+            return self._fit_dense(X)
         columns = X.tocsc() if sp.issparse(X) else None
         self.thresholds_, self.values_ = [], []
         for f in range(X.shape[1]):
@@ -613,10 +734,29 @@ class BinMapper:
                 self.values_.append(distinct)
                 continue
             column = X[:, f] if columns is None else columns[:, f].toarray().ravel()
-            quantiles = np.linspace(0, 100, self.max_bins + 1)[1:-1]
-            edges = np.unique(np.percentile(column, quantiles, method="midpoint"))
+            edges = np.unique(
+                np.percentile(column, self._percentiles(), method="midpoint")
+            )
             self.thresholds_.append(edges)
             self.values_.append(None)
+        return self._set_layout()
+
+    def _percentiles(self):
+        return np.linspace(0, 100, self.max_bins + 1)[1:-1]
+
+    def _fit_dense(self, X):
+        Xt = np.ascontiguousarray(X.T, dtype=np.float64)
+        edges, n_edges, values, one_value_bins = _fit_dense_bins(
+            Xt, self.max_bins, self._percentiles()
+        )
+        self.thresholds_ = [edges[f, :k] for f, k in enumerate(n_edges)]
+        self.values_ = [
+            values[f, : k + 1] if single else None
+            for f, (k, single) in enumerate(zip(n_edges, one_value_bins))
+        ]
+        return self._set_layout()
+
+    def _set_layout(self):
         self.n_bins_ = np.array([len(t) + 1 for t in self.thresholds_], dtype=np.int64)
         self.offsets_ = np.concatenate([[0], np.cumsum(self.n_bins_)]).astype(np.int64)
         self.zero_codes_ = np.array(
@@ -625,19 +765,24 @@ class BinMapper:
         )
         return self
 
-    def transform(self, X):
-        """Bin codes of shape ``(n_features, n_samples)``, dtype uint8."""
-        binned = np.empty((X.shape[1], X.shape[0]), dtype=np.uint8)
-        for f, edges in enumerate(self.thresholds_):
-            binned[f] = np.searchsorted(edges, X[:, f], side="left")
-        return binned
-
-    def transform_sparse(self, X):
-        """:class:`SparseBins` of a CSR matrix ``X``."""
+    def flat_thresholds(self):
+        """Every feature's thresholds in one array, and where each starts."""
         edges = np.concatenate(
             [np.asarray(t, dtype=np.float64) for t in self.thresholds_]
         )
-        edge_offsets = self.offsets_ - np.arange(len(self.offsets_))
+        return edges, self.offsets_ - np.arange(len(self.offsets_))
+
+    def transform(self, X):
+        """Bin codes of shape ``(n_features, n_samples)``, dtype uint8."""
+        n_edges = self.n_bins_ - 1
+        edges = np.zeros((len(n_edges), max(1, n_edges.max())))
+        for f, cuts in enumerate(self.thresholds_):
+            edges[f, : len(cuts)] = cuts
+        return _bin_dense(np.asarray(X, dtype=np.float64), edges, n_edges)
+
+    def transform_sparse(self, X):
+        """:class:`SparseBins` of a CSR matrix ``X``."""
+        edges, edge_offsets = self.flat_thresholds()
         codes = _bin_stored_values(X.indices, X.data, edges, edge_offsets)
         by_column = sp.csr_matrix((codes, X.indices, X.indptr), shape=X.shape).tocsc()
         return SparseBins(
@@ -649,6 +794,37 @@ class BinMapper:
             by_column.data.astype(np.int32),
             self.zero_codes_,
         )
+
+
+# --------------------------------------------------------------------------
+# the rows of a tree's leaves
+
+
+@dataclass
+class LeafRows:
+    """The training rows of every leaf: ``order[starts[j]:ends[j]]`` are the
+    rows of leaf node ``nodes[j]`` (the splitter's own partitioned row
+    array, not copied). Iterating gives ``(node, rows)`` pairs."""
+
+    nodes: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __iter__(self):
+        for node, start, end in zip(self.nodes, self.starts, self.ends):
+            yield int(node), self.order[start:end]
+
+    def __len__(self):
+        return len(self.nodes)
+
+    def sums(self, values):
+        """Per leaf, the sum of ``values`` over its rows."""
+        return _segment_sums(values, self.order, self.starts, self.ends)
+
+    def add(self, column, amounts):
+        """Add each leaf's amount to ``column`` at the leaf's rows, in place."""
+        _add_to_segments(column, self.order, self.starts, self.ends, amounts)
 
 
 # --------------------------------------------------------------------------
@@ -915,8 +1091,9 @@ def grow_tree(
     -------
     tree : Tree
         The tree, with leaf values ``G / H``.
-    leaf_rows : list of (int, ndarray)
-        For every leaf, its node index and the training rows it holds.
+    leaf_rows : LeafRows
+        For every leaf, in node order, its node index and the training rows
+        it holds.
     """
     g, h = splitter.g, splitter.h
     all_features = np.arange(n_features, dtype=np.int64)
@@ -998,10 +1175,17 @@ def grow_tree(
         nodes["threshold"][k] = best.threshold
         nodes["left"][k], nodes["right"][k] = children
         nodes["gain"][k] = best.gain
-    leaf_rows = [(node, splitter.rows(s, e).copy()) for node, (s, e) in leaves.items()]
-    for node, rows in leaf_rows:
-        H = h[rows].sum()
-        nodes["value"][node] = g[rows].sum() / H if H > _MIN_HESSIAN else 0.0
+    leaf_rows = LeafRows(
+        np.fromiter(leaves, dtype=np.int64, count=len(leaves)),
+        splitter.rows(0, n_rows),
+        np.array([start for start, _ in leaves.values()], dtype=np.int64),
+        np.array([end for _, end in leaves.values()], dtype=np.int64),
+    )
+    G, H = leaf_rows.sums(g), leaf_rows.sums(h)
+    positive = H > _MIN_HESSIAN
+    values = np.divide(G, H, out=np.zeros_like(G), where=positive)
+    for node, value in zip(leaf_rows.nodes, values):
+        nodes["value"][node] = value
     tree = Tree(
         np.asarray(nodes["feature"], dtype=np.int64),
         np.asarray(nodes["threshold"], dtype=np.float64),

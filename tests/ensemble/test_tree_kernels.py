@@ -1,0 +1,100 @@
+"""The compiled pieces of the tree growers against their numpy definitions."""
+
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from ml2learn.ensemble._losses import BinomialLogLoss, MultinomialLogLoss
+from ml2learn.ensemble._tree import (
+    BinMapper,
+    _midpoints,
+    grow_tree,
+    make_histogram_splitter,
+)
+
+
+def numpy_bins(X, max_bins):
+    """The definition: midpoints of distinct values, else midpoint quantiles."""
+    thresholds, values = [], []
+    percentiles = np.linspace(0, 100, max_bins + 1)[1:-1]
+    for column in X.T:
+        distinct = np.unique(column)
+        if len(distinct) <= max_bins:
+            thresholds.append(_midpoints(distinct))
+            values.append(distinct)
+        else:
+            cuts = np.percentile(column, percentiles, method="midpoint")
+            thresholds.append(np.unique(cuts))
+            values.append(None)
+    return thresholds, values
+
+
+def varied_columns(rng, n, kind):
+    X = rng.randn(n, 3) * 10 ** rng.uniform(-3, 3)
+    if kind == "rounded":
+        X = np.round(X, 1)
+    elif kind == "integers":
+        X = rng.randint(0, 300, (n, 3)).astype(float)
+    elif kind == "heavy tailed":
+        X = np.exp(rng.randn(n, 3) * 5)
+    elif kind == "constant":
+        X[:, 0] = 1.0
+    return X
+
+
+@pytest.mark.parametrize(
+    "kind", ["normal", "rounded", "integers", "heavy tailed", "constant"]
+)
+@pytest.mark.parametrize("max_bins", [2, 3, 16, 255, 256])
+def test_dense_bins_equal_numpy_quantiles(kind, max_bins):
+    rng = np.random.RandomState(max_bins)
+    for n in (1, 2, 37, 500, 2999):
+        X = varied_columns(rng, n, kind)
+        mapper = BinMapper(max_bins, random_state=rng).fit(X)
+        thresholds, values = numpy_bins(X, max_bins)
+        for got, expected in zip(mapper.thresholds_, thresholds):
+            np.testing.assert_array_equal(got, expected)
+        for got, expected in zip(mapper.values_, values):
+            assert (got is None) == (expected is None)
+            if got is not None:
+                np.testing.assert_array_equal(got, expected)
+        codes = [
+            np.searchsorted(t, col, side="left") for t, col in zip(thresholds, X.T)
+        ]
+        np.testing.assert_array_equal(mapper.transform(X), np.array(codes))
+
+
+def test_leaf_rows_partition_the_rows_and_sum_per_leaf():
+    rng = np.random.RandomState(0)
+    X = rng.randn(400, 4)
+    g, h = rng.randn(400), rng.rand(400) + 0.5
+    mapper = BinMapper(32, random_state=rng).fit(X)
+    rows = np.sort(rng.choice(400, 300, replace=False)).astype(np.int32)
+    splitter = make_histogram_splitter(mapper.transform(X), mapper, rows, g, h, 5)
+    tree, leaf_rows = grow_tree(splitter, n_features=4, max_depth=4)
+    assert len(leaf_rows) == tree.n_leaves
+    np.testing.assert_array_equal(leaf_rows.nodes, np.flatnonzero(tree.left < 0))
+    every = np.concatenate([r for _, r in leaf_rows])
+    np.testing.assert_array_equal(np.sort(every), np.sort(rows))
+    for (node, leaf), G, H in zip(leaf_rows, leaf_rows.sums(g), leaf_rows.sums(h)):
+        np.testing.assert_allclose([G, H], [g[leaf].sum(), h[leaf].sum()])
+        np.testing.assert_allclose(tree.value[node], G / H)
+        np.testing.assert_array_equal(tree.apply(X[leaf]), node)
+    column = np.zeros(400)
+    leaf_rows.add(column, np.arange(len(leaf_rows)) + 1.0)
+    assert np.all(column[np.setdiff1d(np.arange(400), rows)] == 0)
+    for j, (_, leaf) in enumerate(leaf_rows):
+        assert np.all(column[leaf] == j + 1)
+
+
+def test_deviances_equal_their_formulas_at_extreme_scores():
+    rng = np.random.RandomState(0)
+    w = rng.rand(3000)
+    raw = rng.randn(3000, 1) * 300
+    y = rng.randint(0, 2, 3000).astype(float)
+    expected = np.average(np.logaddexp(0, raw[:, 0]) - y * raw[:, 0], weights=w)
+    np.testing.assert_allclose(BinomialLogLoss()(y, raw, w), expected, rtol=1e-12)
+    raw = rng.randn(3000, 4) * 300
+    y = rng.randint(0, 4, 3000)
+    expected = np.average(logsumexp(raw, axis=1) - raw[np.arange(3000), y], weights=w)
+    np.testing.assert_allclose(MultinomialLogLoss(4)(y, raw, w), expected, rtol=1e-12)
