@@ -84,6 +84,36 @@ def _mean_multinomial_deviance(y, raw, sample_weight):
     return total / weight
 
 
+@njit(parallel=True, cache=True, nogil=True)
+def _sigmoid(F):
+    """``1 / (1 + e^{-F})``, without overflow for large negative ``F``."""
+    p = np.empty_like(F)
+    for i in prange(F.shape[0]):
+        if F[i] >= 0:
+            p[i] = 1.0 / (1.0 + np.exp(-F[i]))
+        else:
+            e = np.exp(F[i])
+            p[i] = e / (1.0 + e)
+    return p
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _binomial_newton_steps(order, starts, ends, y, p, sample_weight):
+    """Per leaf ``sum w (y - p) / sum w p (1 - p)`` over its rows (0 where
+    the denominator vanishes)."""
+    steps = np.zeros(starts.shape[0])
+    for j in prange(starts.shape[0]):
+        top = 0.0
+        bottom = 0.0
+        for q in range(starts[j], ends[j]):
+            i = order[q]
+            top += sample_weight[i] * (y[i] - p[i])
+            bottom += sample_weight[i] * p[i] * (1.0 - p[i])
+        if bottom > 1e-150:
+            steps[j] = top / bottom
+    return steps
+
+
 def _leaf_reduce(leaf_rows, function):
     return np.array([function(rows) for _, rows in leaf_rows])
 
@@ -250,13 +280,20 @@ class BinomialLogLoss(_Loss):
         p = np.clip(np.average(y, weights=sample_weight), 1e-15, 1 - 1e-15)
         return np.array([np.log(p / (1 - p))])
 
+    def _probability(self, raw):
+        return self._once_per_raw(raw, lambda scores: _sigmoid(scores[:, 0]))
+
     def negative_gradient(self, y, raw, sample_weight, k=0):
-        return y - self._once_per_raw(raw, lambda scores: expit(scores[:, 0]))
+        return y - self._probability(raw)
 
     def leaf_values(self, leaf_rows, tree_values, y, raw, sample_weight, k):
-        p = self._once_per_raw(raw, lambda scores: expit(scores[:, 0]))
-        return _newton_leaves(
-            leaf_rows, sample_weight * (y - p), sample_weight * p * (1 - p)
+        return _binomial_newton_steps(
+            leaf_rows.order,
+            leaf_rows.starts,
+            leaf_rows.ends,
+            y,
+            self._probability(raw),
+            sample_weight,
         )
 
     def __call__(self, y, raw, sample_weight):

@@ -98,3 +98,20 @@ def test_deviances_equal_their_formulas_at_extreme_scores():
     y = rng.randint(0, 4, 3000)
     expected = np.average(logsumexp(raw, axis=1) - raw[np.arange(3000), y], weights=w)
     np.testing.assert_allclose(MultinomialLogLoss(4)(y, raw, w), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [65_536, 100_003])
+def test_parallel_partition_is_the_stable_partition(n):
+    from ml2learn.ensemble._tree import _partition_rows
+
+    rng = np.random.RandomState(n)
+    codes = rng.randint(0, 255, n + 10).astype(np.uint8)
+    rows = rng.permutation(n + 10).astype(np.int32)
+    expected = rows.copy()
+    goes_left = codes[rows[5 : n + 5]] <= 100
+    middle = rows[5 : n + 5]
+    expected[5 : n + 5] = np.concatenate([middle[goes_left], middle[~goes_left]])
+    scratch = np.empty_like(rows)
+    n_left = _partition_rows(rows, 5, n + 5, codes, 100, scratch)
+    assert n_left == goes_left.sum()
+    np.testing.assert_array_equal(rows, expected)
