@@ -42,6 +42,7 @@ def slope(sizes, seconds):
 def _curves(quick):
     from sklearn.ensemble import AdaBoostClassifier as SkAdaBoost
     from sklearn.ensemble import GradientBoostingClassifier as SkGB
+    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.neural_network import MLPClassifier as SkMLP
     from sklearn.tree import DecisionTreeClassifier
 
@@ -60,6 +61,13 @@ def _curves(quick):
          lambda: GradientBoostingClassifier(n_estimators=50, max_depth=3)),
         ("gradient boosting (50 trees, depth 3)", "scikit-learn", rows[:3],
          lambda: SkGB(n_estimators=50, max_depth=3)),
+        ("histogram gradient boosting (50 trees, depth 3)", "ml2learn", rows,
+         lambda: GradientBoostingClassifier(
+             n_estimators=50, max_depth=3, tree_method="hist")),
+        ("histogram gradient boosting (50 trees, depth 3)", "scikit-learn", rows,
+         lambda: HistGradientBoostingClassifier(
+             max_iter=50, max_depth=3, max_leaf_nodes=None,
+             early_stopping=False)),
         ("MLP (64 units, 5 epochs)", "ml2learn", mlp_rows,
          lambda: MLPClassifier((64,), max_epochs=5, random_state=0)),
         ("MLP (64 units, 5 epochs)", "scikit-learn", mlp_rows,
