@@ -220,9 +220,9 @@ def _neural_entries():
             4,
             num_layers=1 if quick else 2,
             image_shape=(8, 8),
-            learning_rate=3e-3,
-            batch_size=64,
-            max_epochs=8 if quick else 20,
+            learning_rate=6e-3 if quick else 3e-3,
+            batch_size=128 if quick else 64,
+            max_epochs=11 if quick else 20,
             random_state=0,
         )
         pipe = make_pipeline(MinMaxScaler(), clf)
@@ -340,8 +340,8 @@ def _text_entries():
             target_tokenizer="char",
             hidden_size=32 if quick else 64,
             embedding_dim=16 if quick else 32,
-            learning_rate=1e-2 if quick else 5e-3,
-            batch_size=64,
+            learning_rate=2e-2 if quick else 5e-3,
+            batch_size=96 if quick else 64,
             max_epochs=4 if quick else 10,
             random_state=0,
         )
