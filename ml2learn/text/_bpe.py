@@ -2,14 +2,14 @@
 
 Training starts from the characters of a word-frequency table and repeatedly
 merges the most frequent adjacent pair. Pair counts are kept up to date
-incrementally: a merge only revisits the words that contain its pair, and a
+incrementally (``_bpe_kernel``, compiled): a merge only revisits the words
+listed under its pair and recounts the pairs beside each merge site, and a
 heap with lazy deletion yields the next most frequent pair.
 """
 
-import heapq
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from numbers import Integral
 
 import numpy as np
@@ -22,9 +22,12 @@ from ..utils._param_validation import (
     StrOptions,
     _fit_context,
 )
+from ._bpe_kernel import learn_merges
 from ._validation import check_documents, iter_documents
 
 __all__ = ["BPETokenizer", "learn_bpe_merges"]
+
+_WORDS_AND_PUNCTUATION = r"\w+|[^\w\s]"
 
 
 def _pairs(symbols):
@@ -88,41 +91,28 @@ def learn_bpe_merges(word_counts, n_merges, end_of_word=None):
         words.append(symbols)
         counts.append(count)
     alphabet = sorted({s for symbols in words for s in symbols})
-    pair_counts = defaultdict(int)
-    where = defaultdict(set)
-    for index, symbols in enumerate(words):
-        for pair in _pairs(symbols):
-            pair_counts[pair] += counts[index]
-            where[pair].add(index)
-    heap = [(-count, pair) for pair, count in pair_counts.items()]
-    heapq.heapify(heap)
+    if not words or n_merges == 0:
+        return [], alphabet
+    ids = {symbol: i for i, symbol in enumerate(alphabet)}
+    code_points = [[ord(c) for c in symbol] for symbol in alphabet]
+    lengths = np.array([len(c) for c in code_points], dtype=np.int64)
+    merge_left, merge_right = learn_merges(
+        np.array([ids[s] for symbols in words for s in symbols], dtype=np.int64),
+        np.cumsum([0] + [len(symbols) for symbols in words], dtype=np.int64),
+        np.array(counts, dtype=np.int64),
+        np.array([c for points in code_points for c in points], dtype=np.int64),
+        np.cumsum(lengths) - lengths,
+        lengths,
+        n_merges,
+    )
+    strings = list(alphabet)
     merges = []
-    while heap and len(merges) < n_merges:
-        negative, pair = heapq.heappop(heap)
-        if pair_counts.get(pair, 0) != -negative or negative == 0:
-            continue  # stale entry
-        merged = pair[0] + pair[1]
-        merges.append(pair)
-        touched = set()
-        for index in where.pop(pair):
-            symbols = words[index]
-            count = counts[index]
-            for old in _pairs(symbols):
-                pair_counts[old] -= count
-                touched.add(old)
-            symbols = _merge_word(symbols, pair, merged)
-            words[index] = symbols
-            for new in _pairs(symbols):
-                pair_counts[new] += count
-                where[new].add(index)
-                touched.add(new)
-        for changed in touched:
-            count = pair_counts[changed]
-            if count > 0:
-                heapq.heappush(heap, (-count, changed))
-            else:
-                pair_counts.pop(changed, None)
-        pair_counts.pop(pair, None)
+    for a, b in zip(merge_left.tolist(), merge_right.tolist()):
+        merges.append((strings[a], strings[b]))
+        merged = strings[a] + strings[b]
+        if merged not in ids:
+            ids[merged] = len(strings)
+            strings.append(merged)
     return merges, alphabet
 
 
@@ -215,7 +205,7 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         n_merges=None,
         end_of_word=None,
         lowercase=False,
-        token_pattern=r"\w+|[^\w\s]",
+        token_pattern=_WORDS_AND_PUNCTUATION,
         output="tokens",
         unk_token="<unk>",
     ):
@@ -239,6 +229,27 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
             for i, m in enumerate(matches)
         ]
 
+    def _count_words(self, documents):
+        """The word-frequency table of a corpus read once.
+
+        With the default pattern, whose words never hold whitespace, the
+        whitespace-separated chunks are counted first (in C) and only the
+        distinct chunks go through the regular expression.
+        """
+        counts = Counter()
+        if self.token_pattern != _WORDS_AND_PUNCTUATION:
+            for document in iter_documents(documents):
+                counts.update(word for word, _ in self._words(document))
+            return counts
+        chunks = Counter()
+        for document in iter_documents(documents):
+            chunks.update(document.split())
+        pattern = re.compile(_WORDS_AND_PUNCTUATION)
+        for chunk, n in chunks.items():
+            for word in pattern.findall(chunk.lower() if self.lowercase else chunk):
+                counts[word] += n
+        return counts
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the merges from a corpus.
@@ -258,9 +269,7 @@ class BPETokenizer(TransformerMixin, BaseEstimator):
         self : BPETokenizer
             The fitted tokenizer.
         """
-        counts = Counter(
-            word for document in iter_documents(X) for word, _ in self._words(document)
-        )
+        counts = self._count_words(X)
         if not counts:
             raise ValueError("The corpus holds no word; cannot learn BPE merges.")
         self.word_counts_ = counts

@@ -74,6 +74,36 @@ def test_incremental_merges_equal_textbook_loop_on_real_text(end_of_word):
     assert fast == _textbook_bpe(counts, 300, end_of_word)
 
 
+@pytest.mark.parametrize("end_of_word", [None, "</w>"])
+def test_compiled_merges_equal_textbook_loop_to_exhaustion(end_of_word):
+    # Two- and three-letter alphabets give runs ("aaaa"), repeats ("abab")
+    # and many ties, where overlapping sites and the tie rule matter most.
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        letters = list("ab" if seed % 2 else "abc")
+        table = {
+            "".join(rng.choice(letters, rng.integers(1, 9))): int(rng.integers(1, 6))
+            for _ in range(25)
+        }
+        fast, _ = learn_bpe_merges(table, 10_000, end_of_word)
+        assert fast == _textbook_bpe(table, 10_000, end_of_word), seed
+
+
+def test_word_counts_fast_path_equals_regular_expression():
+    corpus = load_dataset_descriptions().data[:20] + [
+        "Naïve café, ΣΑΣ ΟΔΟΣ! x_y  tab\there\u2003em-space",
+        "",
+    ]
+    for lowercase in (False, True):
+        bpe = BPETokenizer(lowercase=lowercase)
+        expected = Counter(w for doc in corpus for w, _ in bpe._words(doc))
+        assert bpe._count_words(corpus) == expected
+        custom = BPETokenizer(lowercase=lowercase, token_pattern=r"\w+|[^\w\s]+")
+        assert custom._count_words(corpus) == Counter(
+            w for doc in corpus for w, _ in custom._words(doc)
+        )
+
+
 def test_vocab_size_and_stop_when_nothing_to_merge():
     corpus = load_dataset_descriptions().data
     bpe = BPETokenizer(vocab_size=200).fit(corpus)
