@@ -113,6 +113,10 @@ def count_cooccurrences(ids, starts, n_words, window, weighting="count"):
     return (upper + upper.T).tocsr()
 
 
+class _TokenLists(list):
+    """A corpus already tokenised and checked, read again without checks."""
+
+
 class BaseWordEmbedding(TransformerMixin, BaseEstimator):
     """Shared machinery of the word-embedding estimators; not for direct use.
 
@@ -125,8 +129,9 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
             document = normalize_unicode(document)
             text = document.lower() if self.lowercase else document
             return re.findall(self.token_pattern, text)
-        if isinstance(document, (list, tuple)) and all(
-            isinstance(t, str) for t in document
+        if isinstance(document, (list, tuple)) and (
+            set(map(type, document)) <= {str}
+            or all(isinstance(t, str) for t in document)
         ):
             return list(document)
         raise TypeError(
@@ -135,9 +140,12 @@ class BaseWordEmbedding(TransformerMixin, BaseEstimator):
         )
 
     def _sentences(self, X):
-        return list(self._iter_sentences(X))
+        return _TokenLists(self._iter_sentences(X))
 
     def _iter_sentences(self, X):
+        if isinstance(X, _TokenLists):
+            yield from X
+            return
         if isinstance(X, str):
             raise ValueError("X must be an iterable of documents; got one string.")
         for document in X:

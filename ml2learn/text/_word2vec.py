@@ -28,7 +28,7 @@ from ..utils._param_validation import (
 )
 from ._cooccurrence import BaseWordEmbedding
 from ._keyed_vectors import KeyedVectors
-from ._word2vec_sgd import train_block
+from ._word2vec_sgd import alias_table, train_block
 
 _BLOCK_WORDS = 1_000_000
 
@@ -476,8 +476,7 @@ class Word2Vec(BaseWordEmbedding):
         self, syn0, syn1, noise, keep, pass_words, expected_kept, passes, rng
     ):
         """Per-pair SGD in compiled code (the C tool's algorithm)."""
-        cum_noise = np.cumsum(noise / noise.sum())
-        cum_noise[-1] = 1.0
+        noise_table = alias_table(noise / noise.sum())
         n_threads = effective_n_jobs(self.n_jobs)
         lr = self._learning_rate()
 
@@ -488,7 +487,7 @@ class Word2Vec(BaseWordEmbedding):
                 ids,
                 starts,
                 keep=keep,
-                cum_noise=cum_noise,
+                noise=noise_table,
                 window=self.window,
                 shrink=self.shrink_windows,
                 cbow=self.architecture == "cbow",

@@ -43,19 +43,86 @@ def _next(state):
     return state, (value >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+@njit(cache=True, nogil=True)
+def alias_table(probabilities):
+    """Vose's alias table of a discrete distribution.
+
+    Word ``i`` is drawn with probability ``p_i`` by one uniform ``u``:
+    ``x = u V``, ``i = floor(x)``, and ``i`` is accepted when ``x - i <
+    accept[i]``, else replaced by ``alias[i]``; two lookups instead of a
+    binary search over the cumulative table.
+
+    Parameters
+    ----------
+    probabilities : ndarray of float64
+        The distribution (sums to 1).
+
+    Returns
+    -------
+    accept : ndarray of float64
+        Probability of accepting each column's own word.
+    alias : ndarray of int64
+        The word each column falls back to.
+
+    References
+    ----------
+    .. [1] M. D. Vose, "A linear algorithm for generating random numbers
+       with a given distribution", IEEE Trans. Software Eng. 17(9), 1991.
+    """
+    n = probabilities.shape[0]
+    scaled = probabilities * n
+    accept = np.ones(n)
+    alias = np.arange(n)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    n_small = n_large = 0
+    for i in range(n):
+        if scaled[i] < 1.0:
+            small[n_small] = i
+            n_small += 1
+        else:
+            large[n_large] = i
+            n_large += 1
+    while n_small > 0 and n_large > 0:
+        n_small -= 1
+        lo = small[n_small]
+        hi = large[n_large - 1]
+        accept[lo], alias[lo] = scaled[lo], hi
+        scaled[hi] -= 1.0 - scaled[lo]
+        if scaled[hi] < 1.0:
+            n_large -= 1
+            small[n_small] = hi
+            n_small += 1
+    return accept, alias
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _draw(accept, alias, u):
+    """A word from an :func:`alias_table`, for a uniform ``u`` in [0, 1)."""
+    x = u * accept.shape[0]
+    column = min(int(x), accept.shape[0] - 1)
+    return column if x - column < accept[column] else alias[column]
+
+
 @njit(cache=True, nogil=True, fastmath=True)
-def _negative_sampling_step(l1, syn1, target, cum_noise, negative, lr, neu1e, state):
+def _negative_sampling_step(l1, syn1, target, noise, negative, lr, neu1e, state):
     """One true word and ``negative`` noise words against the vector ``l1``;
     adds the input gradient to ``neu1e``, updates ``syn1``; returns the
-    state and the pair's loss."""
+    state and the pair's loss.
+
+    ``noise`` is an :func:`alias_table` ``(accept, alias)``. The loss terms
+    ``log(1 + e^{-f})`` are multiplied together and logged once per pair.
+    """
+    accept, alias = noise
     d = l1.shape[0]
     loss = 0.0
+    product = 1.0
     for k in range(negative + 1):
         if k == 0:
             word, label = target, 1.0
         else:
             state, u = _next(state)
-            word = np.searchsorted(cum_noise, u, side="right")
+            word = _draw(accept, alias, u)
             if word == target:
                 continue
             label = 0.0
@@ -66,17 +133,20 @@ def _negative_sampling_step(l1, syn1, target, cum_noise, negative, lr, neu1e, st
         f = min(max(float(dot), -MAX_SCORE), MAX_SCORE)
         e = math.exp(-f)
         # -log sigma(f) = log(1 + e); -log sigma(-f) = log(1 + e) + f
+        product *= 1.0 + e
         if label == 1.0:
-            loss += math.log1p(e)
             g = lr * e / (1.0 + e)
         else:
-            loss += math.log1p(e) + f
+            loss += f
             g = -lr / (1.0 + e)
+        if product > 1e250:
+            loss += math.log(product)
+            product = 1.0
         step = l1.dtype.type(g)
         for i in range(d):
             neu1e[i] += step * out[i]
             out[i] += step * l1[i]
-    return state, loss
+    return state, loss + math.log(product)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -110,7 +180,7 @@ def _train_job(
     syn1,
     ids,
     keep,
-    cum_noise,
+    noise,
     window,
     shrink,
     cbow,
@@ -158,7 +228,7 @@ def _train_job(
                 loss += _softmax_step(neu1, syn1, centre, lr, neu1e, scores)
             else:
                 state, step_loss = _negative_sampling_step(
-                    neu1, syn1, centre, cum_noise, negative, lr, neu1e, state
+                    neu1, syn1, centre, noise, negative, lr, neu1e, state
                 )
                 loss += step_loss
             for c in range(lo, hi):
@@ -178,7 +248,7 @@ def _train_job(
                     loss += _softmax_step(l1, syn1, centre, lr, neu1e, scores)
                 else:
                     state, step_loss = _negative_sampling_step(
-                        l1, syn1, centre, cum_noise, negative, lr, neu1e, state
+                        l1, syn1, centre, noise, negative, lr, neu1e, state
                     )
                     loss += step_loss
                 for i in range(d):
@@ -195,7 +265,7 @@ def _train_block(
     starts,
     job_starts,
     keep,
-    cum_noise,
+    noise,
     window,
     shrink,
     cbow,
@@ -234,7 +304,7 @@ def _train_block(
                     syn1,
                     ids[starts[s] : starts[s + 1]],
                     keep,
-                    cum_noise,
+                    noise,
                     window,
                     shrink,
                     cbow,
@@ -268,7 +338,7 @@ def train_block(
     starts,
     *,
     keep,
-    cum_noise,
+    noise,
     window,
     shrink,
     cbow,
@@ -293,8 +363,8 @@ def train_block(
         Offsets of the sentences in ``ids``, with ``len(ids)`` appended.
     keep : ndarray of float64
         Probability of keeping each word (sub-sampling).
-    cum_noise : ndarray of float64
-        Cumulative noise distribution.
+    noise : tuple of ndarray
+        The noise distribution's :func:`alias_table`.
     window, negative : int
         Window size and noise words per pair.
     shrink, cbow, softmax : bool
@@ -331,7 +401,7 @@ def train_block(
             starts,
             jobs,
             keep,
-            cum_noise,
+            noise,
             window,
             shrink,
             cbow,

@@ -99,7 +99,7 @@ def _sigmoid(x):
 
 
 def test_negative_sampling_step_is_the_sgd_formula():
-    from ml2learn.text._word2vec_sgd import _negative_sampling_step
+    from ml2learn.text._word2vec_sgd import _negative_sampling_step, alias_table
 
     rng = np.random.RandomState(0)
     l1 = rng.normal(size=4).astype(np.float32)
@@ -107,11 +107,9 @@ def test_negative_sampling_step_is_the_sgd_formula():
     expected_out = syn1.astype(np.float64)
     neu1e = np.zeros(4, dtype=np.float32)
     # a noise distribution that always draws word 1
-    cum_noise = np.array([0.0, 1.0])
+    noise = alias_table(np.array([0.0, 1.0]))
     lr = 0.1
-    _, loss = _negative_sampling_step(
-        l1, syn1, 0, cum_noise, 2, lr, neu1e, np.uint64(7)
-    )
+    _, loss = _negative_sampling_step(l1, syn1, 0, noise, 2, lr, neu1e, np.uint64(7))
     expected_neu1e, expected_loss = np.zeros(4), 0.0
     for word, label in [(0, 1.0), (1, 0.0), (1, 0.0)]:
         f = l1 @ expected_out[word]
@@ -122,6 +120,26 @@ def test_negative_sampling_step_is_the_sgd_formula():
     np.testing.assert_allclose(neu1e, expected_neu1e, rtol=1e-5)
     np.testing.assert_allclose(syn1, expected_out, rtol=1e-5)
     assert loss == pytest.approx(expected_loss, rel=1e-6)
+
+
+def test_alias_table_holds_the_noise_distribution_exactly():
+    from ml2learn.text._word2vec_sgd import _draw, alias_table
+
+    rng = np.random.RandomState(0)
+    counts = rng.randint(1, 1000, size=500).astype(float) ** 0.75
+    p = counts / counts.sum()
+    accept, alias = alias_table(p)
+    # column i gives its own word with accept[i] and alias[i] otherwise
+    mass = accept.copy()
+    np.add.at(mass, alias, 1.0 - accept)
+    np.testing.assert_allclose(mass / len(p), p, rtol=1e-9, atol=1e-15)
+    # and draws follow it: Pearson's chi-square within 5 sd of its mean
+    uniform = np.random.RandomState(1).uniform(size=100_000)
+    draws = np.bincount([_draw(accept, alias, u) for u in uniform], minlength=len(p))
+    expected = p * len(uniform)
+    chi2 = ((draws - expected) ** 2 / expected).sum()
+    df = len(p) - 1
+    assert chi2 < df + 5 * np.sqrt(2 * df)
 
 
 def test_sgd_softmax_skipgram_matches_numpy_replay():
