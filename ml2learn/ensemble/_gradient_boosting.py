@@ -431,7 +431,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
     def _fit_round(self, X, y, sample_weight, raw, inputs, inbag):
         """One round: a tree per output column; returns the trees and new raw."""
         loss = self._loss
-        previous = raw.copy()
+        # with one tree a round, its gradient is read before raw is updated
+        previous = raw.copy() if loss.n_trees_per_iteration > 1 else raw
         trees = []
         oob = None if inbag.all() else ~inbag
         for k in range(loss.n_trees_per_iteration):
@@ -507,6 +508,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     history[i % len(history)] = val_loss
                 else:
                     break
+        self._loss.end_round()
         if hasattr(self, "_Xt"):
             del self._Xt
 

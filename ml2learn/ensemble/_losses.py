@@ -58,16 +58,24 @@ def weighted_percentile(values, weights, percentile):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _mean_binomial_deviance(y, raw, sample_weight):
-    """``sum_i w_i (log(1 + e^{F_i}) - y_i F_i) / sum_i w_i``."""
+def _binomial_deviance_and_probability(y, raw, sample_weight):
+    """``sum_i w_i (log(1 + e^{F_i}) - y_i F_i) / sum_i w_i`` and
+    :func:`_sigmoid` of ``raw`` in one pass, from one ``e = exp(-|F|)`` per
+    row."""
+    p = np.empty_like(raw)
     total = 0.0
     weight = 0.0
     for i in prange(y.shape[0]):
         F = raw[i]
-        softplus = F + np.log1p(np.exp(-F)) if F > 0 else np.log1p(np.exp(F))
+        e = np.exp(-abs(F))
+        if F > 0:
+            softplus = F + np.log1p(e)
+        else:
+            softplus = np.log1p(e)
+        p[i] = 1.0 / (1.0 + e) if F >= 0 else e / (1.0 + e)
         total += sample_weight[i] * (softplus - y[i] * F)
         weight += sample_weight[i]
-    return total / weight
+    return total / weight, p
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -137,6 +145,14 @@ class _Loss:
         if self._memo is None or self._memo[0] is not raw:
             self._memo = (raw, compute(raw))
         return self._memo[1]
+
+    def _keep_for_next_round(self, raw, computed):
+        """Leave ``computed`` (what :meth:`_once_per_raw` would compute from
+        ``raw``) for the next round when the loss of the scores a round ends
+        with is the first one asked for after it: the next round's gradient
+        starts from the same array."""
+        if self._memo is None:
+            self._memo = (raw, computed)
 
     def end_round(self):
         """Drop what :meth:`_once_per_raw` kept for the round."""
@@ -297,7 +313,9 @@ class BinomialLogLoss(_Loss):
         )
 
     def __call__(self, y, raw, sample_weight):
-        return float(_mean_binomial_deviance(y, raw[:, 0], sample_weight))
+        deviance, p = _binomial_deviance_and_probability(y, raw[:, 0], sample_weight)
+        self._keep_for_next_round(raw, p)
+        return float(deviance)
 
     def proba(self, raw):
         positive = expit(raw[:, 0])

@@ -100,6 +100,27 @@ def test_deviances_equal_their_formulas_at_extreme_scores():
     np.testing.assert_allclose(MultinomialLogLoss(4)(y, raw, w), expected, rtol=1e-12)
 
 
+def test_deviance_pass_leaves_the_next_rounds_probabilities():
+    from ml2learn.ensemble._losses import _sigmoid
+
+    rng = np.random.RandomState(1)
+    raw = rng.randn(500, 1) * 50
+    y = rng.randint(0, 2, 500).astype(float)
+    w = np.ones(500)
+    loss = BinomialLogLoss()
+    loss(y, raw, w)
+    # the first loss after a round is kept; a second one (validation) is not
+    loss(y, rng.randn(500, 1), w)
+    np.testing.assert_array_equal(
+        loss.negative_gradient(y, raw, w), y - _sigmoid(raw[:, 0])
+    )
+    loss.end_round()
+    other = rng.randn(500, 1)
+    np.testing.assert_array_equal(
+        loss.negative_gradient(y, other, w), y - _sigmoid(other[:, 0])
+    )
+
+
 @pytest.mark.parametrize("n", [65_536, 100_003])
 def test_parallel_partition_is_the_stable_partition(n):
     from ml2learn.ensemble._tree import _partition_rows
