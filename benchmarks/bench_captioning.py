@@ -2,10 +2,12 @@
 (:func:`~ml2learn.datasets.make_digit_captions`: one to four digits side by
 side, captioned in words): 3,000 training strips, 1,000 test strips whose
 digit combinations (and digit images) never occur in training. The
-captioner with Xu et al.'s soft attention over the CNN's feature map against
-the same network without attention ("show and tell": the image enters
-through the decoder's first state only); exact match and word accuracy on
-the test strips, mean over 3 seeds, greedy decoding and beam search.
+captioner with Xu et al.'s soft attention over the CNN's feature map (with
+learned grid positions, the default, and without them, as in the paper)
+against the same network without attention ("show and tell": the image
+enters through the decoder's first state only); exact match and word
+accuracy on the test strips, mean over 3 seeds, greedy decoding and beam
+search.
 """
 
 import statistics
@@ -17,7 +19,11 @@ from ml2learn.neural import ImageCaptioner
 from ._common import Result
 
 MODELS = [
-    ("CNN + LSTM, soft attention (Xu et al.)", dict(attention="concat")),
+    ("CNN + LSTM, soft attention, grid positions", dict(attention="concat")),
+    (
+        "CNN + LSTM, soft attention (Xu et al., no positions)",
+        dict(attention="concat", grid_positions=None),
+    ),
     ("CNN + LSTM, no attention (show and tell)", dict(attention=None)),
 ]
 

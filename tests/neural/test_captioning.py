@@ -85,6 +85,34 @@ def test_beam_width_one_is_greedy():
     assert weights.shape[2] == 2 * 4  # the (8 / 4) x (16 / 4) grid
 
 
+@pytest.mark.parametrize("kind", ["learned", "sinusoidal"])
+def test_grid_positions_are_added_to_the_annotation_vectors(kind):
+    from ml2learn.neural.modules._attention import sinusoidal_positions
+
+    torch.manual_seed(0)
+    module = ImageCaptionNetwork(
+        (1, 8, 16), 9, filters=(4, 8), hidden_size=8, grid_positions=kind
+    ).eval()
+    pixels = torch.rand(3, 128)
+    with torch.no_grad():
+        content = module.features(pixels)  # (3, 8 cells, 8 channels)
+        memory, _ = module.encode(pixels)
+    table = (
+        module.positions.table.weight
+        if kind == "learned"
+        else sinusoidal_positions(8, 8)
+    )
+    torch.testing.assert_close(memory.states, content + table)
+    # two cells with equal content are now told apart
+    assert torch.unique(table, dim=0).shape[0] == 8
+    assert ("positions", module.positions) in module.freezable_blocks()
+    plain = ImageCaptionNetwork((1, 8, 16), 9, filters=(4, 8), grid_positions=None)
+    unattended = ImageCaptionNetwork(
+        (1, 8, 16), 9, filters=(4, 8), attention=None, grid_positions=kind
+    )
+    assert plain.positions is None and unattended.positions is None
+
+
 def test_show_and_tell_without_attention(strips):
     X_train, X_test, y_train, y_test = strips
     plain = ImageCaptioner(attention=None, max_epochs=3, **SMALL)

@@ -14,6 +14,7 @@ import math
 import torch
 from torch import nn
 
+from ._attention import PositionalEncoding
 from ._cnn import CNN
 from ._seq2seq import Memory, RecurrentDecoder
 
@@ -51,6 +52,10 @@ class ImageCaptionNetwork(nn.Module):
     attention : {"concat", "general", "dot", "location"} or None, \
 default="concat"
         The score (Xu et al.'s is ``"concat"``); None for no attention.
+    grid_positions : {"learned", "sinusoidal"} or None, default=None
+        Position vectors added to the annotation vectors, one per grid cell
+        (:class:`PositionalEncoding` over the cells in row order); used
+        with attention only.
     dropout : float, default=0.0
         Dropout in the decoder.
     decoder : {"bahdanau", "luong"}, default="bahdanau"
@@ -70,6 +75,7 @@ default="concat"
         num_layers=1,
         cell="lstm",
         attention="concat",
+        grid_positions=None,
         dropout=0.0,
         decoder="bahdanau",
         encoder=None,
@@ -87,6 +93,11 @@ default="concat"
         self.encoder.train()
         width, *grid = probe.shape[1:]
         self.grid = tuple(grid)
+        self.positions = None
+        if grid_positions is not None and attention is not None:
+            self.positions = PositionalEncoding(
+                width, math.prod(self.grid), learned=grid_positions == "learned"
+            )
         parts = 2 if cell == "lstm" else 1
         self.init = nn.ModuleList(
             nn.Linear(width, hidden_size * num_layers) for _ in range(parts)
@@ -110,8 +121,8 @@ default="concat"
         return maps.flatten(2).transpose(1, 2)
 
     def encode(self, pixels):
-        """The annotation vectors as the memory, and the decoder's first
-        state from their mean."""
+        """The annotation vectors (with their grid positions) as the memory,
+        and the decoder's first state from their mean."""
         states = self.features(pixels)
         B = len(states)
         mean = states.mean(dim=1)
@@ -123,6 +134,8 @@ default="concat"
             for linear in self.init
         ]
         hidden = tuple(starts) if len(starts) == 2 else starts[0]
+        if self.positions is not None:
+            states = self.positions(states)
         mask = torch.zeros(states.shape[:2], dtype=torch.bool, device=states.device)
         return Memory(states, mask), self.decoder.start(hidden)
 
@@ -141,8 +154,10 @@ default="concat"
 
     def freezable_blocks(self):
         """``(name, module)`` of the layers in order, input side first."""
+        positions = [] if self.positions is None else [("positions", self.positions)]
         return [
             ("encoder", self.encoder),
+            *positions,
             ("init", self.init),
             *self.decoder.freezable_blocks("decoder."),
         ]
