@@ -323,12 +323,13 @@ def _text_entries():
             width, 4, num_layers=layers, min_freq=2, max_len=32, lowercase=True,
             learning_rate=2e-3, max_epochs=4 if quick else 15, random_state=0,
         ).fit(docstrings_sample()[0])  # fmt: skip
+        # it reads the texts with the masked LM's vocabulary
         classifier = TransformerClassifier(
-            width, 4, num_layers=layers, token_input=True, pooling="mean",
+            width, 4, num_layers=layers, pooling="mean",
             init_from=FrozenEstimator(mlm), max_epochs=4 if quick else 12,
             random_state=0,
         )  # fmt: skip
-        pipe = make_pipeline(FrozenEstimator(mlm.encoder_), classifier)
+        pipe = make_pipeline(classifier)
         factors = [1.0] if quick else [0.3, 1.0]
         return pipe, {"transformerclassifier__fine_tune_lr_factor": factors}
 

@@ -198,18 +198,14 @@ class TransformerMaskedLM(_BaseLanguageModel):
     of Salazar et al. (2020): each real token is masked in turn and scored,
     ``1/n sum_i log p(w_i | text with w_i masked)``, which is deterministic.
 
-    To fine-tune, encode texts with the fitted ``encoder_`` and train a
-    classifier from this model::
+    To fine-tune, give the fitted model to a classifier or regressor of the
+    same width, heads, blocks and positions as ``init_from``; it reads texts
+    with this model's vocabulary and classifies from the ``[CLS]`` state::
 
-        from sklearn.frozen import FrozenEstimator
-        make_pipeline(FrozenEstimator(mlm.encoder_),
-                      TransformerClassifier(64, 4, token_input=True,
-                                            pooling="mean",
-                                            init_from=FrozenEstimator(mlm)))
+        TransformerClassifier(64, 4, init_from=mlm).fit(texts, labels)
 
-    (``FrozenEstimator`` keeps both fitted through ``clone``, so the
-    pipeline works in ``GridSearchCV``; the classifier must have the same
-    width, heads, blocks and positions.)
+    (``init_from=FrozenEstimator(mlm)`` keeps it fitted through ``clone``,
+    so the classifier works in ``GridSearchCV``.)
 
     References
     ----------

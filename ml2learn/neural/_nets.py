@@ -21,6 +21,7 @@ from skorch.hf import AccelerateMixin
 from ..utils.parallel import torch_threads_for_task
 from ._augment import Augmenter
 from ._callbacks import PrintLog, stops_training
+from ._transfer import LayerCaptured
 
 __all__ = [
     "OPTIMIZERS",
@@ -246,6 +247,8 @@ def float64_call(module, *inputs, batch_size=4096):
     In float64 a row's output does not depend on which other rows share its
     batch (float32 matrix products round differently for different batch
     sizes), so predictions are the same however the rows are batched.
+    A pass that a :func:`~ml2learn.neural._transfer.capture_layer` hook ends
+    returns nothing (None).
     """
     module.eval()
     state = float64_state(module)
@@ -255,13 +258,19 @@ def float64_call(module, *inputs, batch_size=4096):
     with torch.no_grad(), torch_threads_for_task():
         for start in range(0, len(inputs[0]), batch_size):
             batch = tuple(x[start : start + batch_size].to(device) for x in inputs)
-            outputs.append(torch.func.functional_call(module, state, batch).cpu())
-    return torch.cat(outputs)
+            try:
+                outputs.append(torch.func.functional_call(module, state, batch).cpu())
+            except LayerCaptured:
+                continue
+    return torch.cat(outputs) if outputs else None
 
 
 def _weight_matrices(module):
     """The weights that L1 penalises: every parameter with two or more dims."""
     return [p for p in module.parameters() if p.ndim > 1 and p.requires_grad]
+
+
+_TRAINED_MODULE = "<the trained module, module_>"
 
 
 class Net(NeuralNet):
@@ -292,6 +301,25 @@ class Net(NeuralNet):
         self.augment = augment
         self.lr_factors = lr_factors
         self.frozen = frozen
+
+    def __getstate__(self):
+        # skorch pickles ``module_`` apart from the rest, so the instance it
+        # was given (the same object) would be stored a second time
+        state = super().__getstate__()
+        for name in self._modules:
+            if state.get(name) is not None and state[name] is self.__dict__.get(
+                name + "_"
+            ):
+                state[name] = _TRAINED_MODULE
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for name in self._modules:
+            if isinstance(self.__dict__.get(name), str) and (
+                self.__dict__[name] == _TRAINED_MODULE
+            ):
+                self.__dict__[name] = self.__dict__[name + "_"]
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         if not self.initialized_:

@@ -13,12 +13,20 @@ from contextlib import contextmanager
 from torch import nn
 
 __all__ = [
+    "LayerCaptured",
     "capture_layer",
     "copy_matching_weights",
     "freeze_layers",
     "head_name",
     "initialize_weights",
 ]
+
+
+class LayerCaptured(Exception):
+    """Raised by :func:`capture_layer`'s hook once it holds the layer's
+    output: the rest of the forward pass (an output layer over a whole
+    vocabulary, say) is not needed."""
+
 
 _WEIGHTED = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d)
 
@@ -156,7 +164,12 @@ def freeze_layers(module, freeze):
 def capture_layer(module, layer):
     """Collect, while the block runs, the output of ``module``'s layer named
     ``layer`` (None: the input of the output layer), flattened to one row
-    per sample, in the list it yields."""
+    per sample, in the list it yields.
+
+    The forward pass stops there, raising :class:`LayerCaptured`; run the
+    module through :func:`~ml2learn.neural._nets.float64_call`, which
+    catches it.
+    """
     name = head_name(module) if layer is None else layer
     modules = dict(module.named_modules())
     if name not in modules or name == "":
@@ -169,6 +182,7 @@ def capture_layer(module, layer):
     def keep(value):
         value = value[0] if isinstance(value, tuple) else value
         captured.append(value.detach().reshape(len(value), -1))
+        raise LayerCaptured
 
     if layer is None:
         hook = modules[name].register_forward_pre_hook(lambda m, args: keep(args))

@@ -11,6 +11,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ..text import SequenceEncoder
+from ..text._validation import check_documents
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseNeuralEstimator, FeatureExtractorMixin
 from ._sequence_input import _SequenceInput
@@ -24,9 +26,20 @@ from ._training_params import (
     TRAINING_MARKER,
     document_training_parameters,
 )
+from .modules._attention import recording_attention
 from .modules._transformer import TransformerEncoderNetwork
 
 __all__ = ["TransformerClassifier", "TransformerRegressor"]
+
+
+def recorded_attention_maps(estimator, X):
+    """The ``attention_maps()`` of ``estimator``'s fitted module after a
+    forward pass over ``X``, recorded for that pass only."""
+    module = estimator.net_.module_
+    with recording_attention(module):
+        estimator._forward(estimator._predict_input(X))
+        maps = module.attention_maps()
+    return maps.cpu().numpy().astype(np.float64)
 
 
 class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimator):
@@ -130,8 +143,27 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
         self.verbose = verbose
         self.callbacks = callbacks
 
+    def _source_encoder(self):
+        """``init_from``'s fitted :class:`~ml2learn.text.SequenceEncoder` when
+        it was trained on texts (a masked LM), else None."""
+        encoder = getattr(self.init_from, "encoder_", None)
+        return encoder if isinstance(encoder, SequenceEncoder) else None
+
+    def _reads_texts(self):
+        return not self.token_input and self._source_encoder() is not None
+
     def _reads_tokens(self):
-        return self.token_input
+        return self.token_input or self._source_encoder() is not None
+
+    def _validate_X(self, X, reset):
+        if self._reads_texts():
+            X = self._source_encoder().transform(check_documents(X))
+        return super()._validate_X(X, reset)
+
+    def _validate_Xy(self, X, y, reset):
+        if self._reads_texts():
+            X = self._source_encoder().transform(check_documents(X))
+        return super()._validate_Xy(X, y, reset)
 
     def _embedding_width(self):
         return self.d_model
@@ -151,9 +183,12 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
             d_ff=self.d_ff,
             dropout=self.dropout,
             vocab_size=getattr(self, "n_tokens_", None),
-            token_input=self.token_input,
+            token_input=self._reads_tokens(),
             positions=self.positions,
-            pooling=self.pooling,
+            # texts encoded by a masked LM begin with their own [CLS] token
+            pooling="first"
+            if self.pooling == "cls" and self._source_encoder() is not None
+            else self.pooling,
             norm=self.norm,
         )
 
@@ -172,8 +207,14 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
             with ``pooling="cls"`` (position 0 is ``[CLS]``). Token rows are
             right-aligned first, so a row's real tokens come first.
         """
-        self._forward(self._predict_input(X))
-        return self.net_.module_.attention_maps().cpu().numpy().astype(np.float64)
+        return recorded_attention_maps(self, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self._reads_texts():
+            tags.input_tags.string = True
+            tags.input_tags.two_d_array = False
+        return tags
 
 
 _TRANSFORMER_DOC = (
@@ -192,13 +233,18 @@ _TRANSFORMER_DOC = (
         Dropout on embeddings, attention weights and sublayer outputs.
     token_input : bool, default=False
         Read ``X`` as token ids (0 is padding; ids never seen in ``fit``
-        become 1, ``<UNK>``) rather than as values.
+        become 1, ``<UNK>``) rather than as values. With ``init_from`` a
+        fitted :class:`TransformerMaskedLM` (or a ``FrozenEstimator`` of
+        one), ``X`` holds texts, encoded with its vocabulary (BERT's
+        fine-tuning), or, with ``token_input=True``, the ids its
+        ``encoder_`` gives.
     positions : {"sinusoidal", "learned"}, default="sinusoidal"
         ``PE(pos, 2i) = sin(pos / 10000^(2i/d))``, ``PE(pos, 2i+1) = cos(...)``
         or a learned table.
     pooling : {"cls", "mean"}, default="cls"
-        The output at a learned ``[CLS]`` vector put before the sequence, or
-        the mean over real positions.
+        The output at a learned ``[CLS]`` vector put before the sequence (at
+        the text's own ``[CLS]`` token when fine-tuning a masked LM), or the
+        mean over real positions.
     norm : {"pre", "post"}, default="pre"
         Layer normalisation before each sublayer (with a final one) or after
         the residual sum (the original paper).

@@ -9,7 +9,6 @@ blocks and a head on the ``[CLS]`` output.
 
 from numbers import Integral, Real
 
-import numpy as np
 import torch
 
 from ..utils._param_validation import Interval, StrOptions
@@ -26,6 +25,7 @@ from ._training_params import (
     TRAINING_MARKER,
     document_training_parameters,
 )
+from ._transformer import recorded_attention_maps
 from .modules._vit import VisionTransformerNetwork, attention_rollout
 
 __all__ = ["VisionTransformerClassifier", "VisionTransformerRegressor"]
@@ -171,8 +171,7 @@ class _BaseVisionTransformer(_ImageInput, FeatureExtractorMixin, BaseNeuralEstim
             ``pooling="cls"`` token 0 is ``[CLS]`` and ``T = 1 + N``; the
             ``N`` patch tokens follow row by row over the patch grid.
         """
-        self._forward(self._predict_input(X))
-        return self.net_.module_.attention_maps().cpu().numpy().astype(np.float64)
+        return recorded_attention_maps(self, X)
 
     def attention_rollout(self, X):
         """What the prediction drew on, patch by patch (attention rollout).

@@ -12,6 +12,7 @@ from ml2learn.neural.modules import (
     attention,
     causal_mask,
     padding_mask,
+    recording_attention,
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
@@ -66,7 +67,12 @@ def test_multi_head_attention_equals_torch(with_mask):
     query, memory = torch.randn(3, 5, D), torch.randn(3, 6, D)
     lengths = torch.tensor([6, 4, 2])
     mask = padding_mask(lengths, 6) if with_mask else None
-    out = ours(query, memory, memory, mask)
+    with recording_attention(ours):
+        out = ours(query, memory, memory, mask)
+    assert ours.last_weights is None  # dropped after the block
+    with recording_attention(ours):
+        ours(query, memory, memory, mask)
+        kept = ours.last_weights
     expected, weights = theirs(
         query,
         memory,
@@ -75,7 +81,7 @@ def test_multi_head_attention_equals_torch(with_mask):
         average_attn_weights=False,
     )
     torch.testing.assert_close(out, expected, atol=1e-5, rtol=1e-5)
-    torch.testing.assert_close(ours.last_weights, weights, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(kept, weights, atol=1e-5, rtol=1e-5)
     with pytest.raises(ValueError, match="divisible"):
         MultiHeadAttention(10, 4)
 

@@ -505,3 +505,17 @@ def test_a_gans_summed_loss_marks_no_best_epoch(capsys):
     gan = GAN(max_epochs=3, verbose=1, random_state=0).fit(X)
     assert "train_loss_best" not in gan.net_.history[-1]
     assert "*" not in capsys.readouterr().out
+
+
+def test_a_pickled_network_holds_its_weights_once():
+    # skorch pickles module_ apart from the module it was given, the same
+    # object: every saved model used to hold its weights twice
+    X, y = make_classification(200, 20, random_state=0)
+    mlp = MLPClassifier((256, 256), max_epochs=1, random_state=0).fit(X, y)
+    weights = sum(p.numel() * 4 for p in mlp.net_.module_.parameters())
+    saved = pickle.dumps(mlp)
+    assert len(saved) < 3.5 * weights  # the weights and Adam's two moments
+    loaded = pickle.loads(saved)
+    assert loaded.net_.module is loaded.net_.module_
+    np.testing.assert_array_equal(loaded.predict_proba(X), mlp.predict_proba(X))
+    loaded.set_params(warm_start=True, max_epochs=1).fit(X, y)  # trains on

@@ -2,10 +2,13 @@
 masks, pseudo-log-likelihood scores, embeddings, fine-tuning a classifier
 from it, and bad input."""
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
 from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ml2learn.neural import TransformerClassifier, TransformerMaskedLM
@@ -130,6 +133,46 @@ def test_fine_tuning_copies_the_encoder_and_adds_a_head(mlm):
     )  # fmt: skip
     tuned = make_pipeline(FrozenEstimator(mlm.encoder_), tuned).fit(CORPUS, labels)
     assert tuned.score(CORPUS, labels) == 1.0
+
+
+def test_a_classifier_fine_tuned_from_the_masked_lm_reads_texts(mlm):
+    labels = np.array([0, 0, 1, 0] * 10)
+    classifier = TransformerClassifier(
+        32, 4, init_from=mlm, freeze="features", max_epochs=1, random_state=0
+    ).fit(CORPUS, labels)
+    source = mlm.net_.module_.state_dict()
+    target = classifier.net_.module_.state_dict()
+    assert classifier.new_layers_ == ["output"]
+    assert all(
+        torch.equal(value, source[name])
+        for name, value in target.items()
+        if not name.startswith("output")
+    )
+    # BERT's pooling: the final state at the text's own [CLS] token
+    ids = torch.from_numpy(mlm.encoder_.transform(CORPUS[:3]))
+    assert (ids[:, 0] == 2).all()  # [CLS] is SequenceEncoder's <BOS>
+    module = classifier.net_.module_.double().eval()
+    with torch.no_grad():
+        hidden, _ = module.encode(ids)
+        logits = module.output(hidden[:, 0])
+    np.testing.assert_allclose(
+        classifier.predict_proba(CORPUS[:3]), torch.softmax(logits, 1), rtol=1e-9
+    )
+    assert classifier.__sklearn_tags__().input_tags.string
+    loaded = pickle.loads(pickle.dumps(classifier))
+    np.testing.assert_array_equal(
+        loaded.predict_proba(CORPUS), classifier.predict_proba(CORPUS)
+    )
+    with pytest.raises(TypeError):
+        classifier.predict(np.ones((2, 8)))
+    # as a model selection candidate, the source stays fitted through clone
+    search = GridSearchCV(
+        TransformerClassifier(32, 4, init_from=FrozenEstimator(mlm), max_epochs=20,
+                              learning_rate=3e-3, random_state=0),
+        {"pooling": ["cls", "mean"]}, cv=2, n_jobs=2,
+    ).fit(CORPUS, labels)  # fmt: skip
+    assert search.best_score_ > 0.7
+    assert search.predict(["a bird sang"]).shape == (1,)
 
 
 def test_bad_input(mlm):

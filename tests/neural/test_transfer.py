@@ -196,3 +196,21 @@ def test_a_translators_transform_is_the_mean_encoder_state():
     expected = memory.states[0, :2].mean(0).numpy()
     np.testing.assert_allclose(features[0], expected, rtol=1e-10)
     assert features.shape == (2, 8)
+
+
+def test_reading_a_layer_skips_the_layers_after_it():
+    # a masked LM's transform used to run its output layer over the whole
+    # vocabulary at every position and keep those logits: (n, T, V) floats
+    from ml2learn.neural import TransformerMaskedLM
+
+    mlm = TransformerMaskedLM(16, 2, max_epochs=1, random_state=0)
+    mlm.fit(["the cat sat on the mat", "a dog sat on a rug"] * 4)
+    calls = []
+    hook = mlm.net_.module_.output.register_forward_hook(lambda *_: calls.append(1))
+    features = mlm.transform(["the cat sat"] * 9)
+    hook.remove()
+    assert features.shape == (9, 16) and calls == []
+    # the MLP's features are still the whole input of its output layer
+    mlp = MLPClassifier((6,), max_epochs=2, random_state=0)
+    mlp.fit(DIGITS_X[:100], DIGITS_Y[:100])
+    assert mlp.transform(DIGITS_X[:7]).shape == (7, 6)

@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -42,6 +44,20 @@ def test_learns_and_attention_maps():
     assert maps.shape == (2, 1, 4, 9, 9)  # layers, rows, heads, [CLS] + 8
     np.testing.assert_allclose(maps.sum(axis=-1)[..., :4], 1.0, atol=1e-6)
     assert np.all(maps[..., 4:] == 0)  # nobody looks at padding
+
+
+def test_predictions_leave_no_attention_weights_behind():
+    # a forward pass over many rows used to keep (B, H, T, T) weights per
+    # layer, held in memory and pickled with the model
+    X, y = _count_task()
+    clf = TransformerClassifier(16, 2, token_input=True, max_epochs=2).fit(X, y)
+    size = len(pickle.dumps(clf))
+    clf.predict(np.tile(X, (20, 1)))
+    assert len(pickle.dumps(clf)) < 1.05 * size
+    maps = clf.attention_maps(X[:3])
+    assert maps.shape == (2, 3, 2, 9, 9)
+    layers = [m for m in clf.net_.module_.modules() if hasattr(m, "last_weights")]
+    assert layers and all(m.last_weights is None for m in layers)
 
 
 def test_warm_up_then_schedule():

@@ -10,6 +10,7 @@ from ._attention import (
     attention,
     causal_mask,
     padding_mask,
+    recording_attention,
     scaled_dot_product_attention,
     sinusoidal_positions,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "conv_output_size",
     "make_activation",
     "padding_mask",
+    "recording_attention",
     "scaled_dot_product_attention",
     "sinusoidal_positions",
     "top_k_filter",

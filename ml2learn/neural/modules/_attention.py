@@ -8,6 +8,7 @@ model width, ``H`` heads, ``d_k = D / H``.
 
 import math
 from collections import namedtuple
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -23,6 +24,7 @@ __all__ = [
     "attention",
     "causal_mask",
     "padding_mask",
+    "recording_attention",
     "scaled_dot_product_attention",
     "sinusoidal_positions",
 ]
@@ -158,7 +160,19 @@ class MultiHeadAttention(nn.Module):
         Dropout on the attention weights.
     bias : bool, default=True
         Biases in the projections.
+
+    Attributes
+    ----------
+    keep_weights : bool
+        Whether a forward pass keeps its attention weights in
+        ``last_weights`` (off by default: a batch's weights can outweigh the
+        model; :func:`~ml2learn.neural.modules.recording_attention` turns it
+        on for a block of code).
+    last_weights : tensor of shape (B, H, T, S) or None
+        The kept weights of the last forward pass; never pickled.
     """
+
+    keep_weights = False
 
     def __init__(self, d_model, n_heads, dropout=0.0, bias=True):
         super().__init__()
@@ -173,6 +187,10 @@ class MultiHeadAttention(nn.Module):
         self.output = nn.Linear(d_model, d_model, bias=bias)  # W^O
         self.dropout = nn.Dropout(dropout)
         self.last_weights = None
+
+    def __getstate__(self):
+        # a forward pass's weights are not part of the model
+        return {**self.__dict__, "last_weights": None}
 
     def _split(self, x):  # (B, T, D) -> (B, H, T, d_k)
         B, T, D = x.shape
@@ -199,9 +217,27 @@ class MultiHeadAttention(nn.Module):
         k = self._split(self.key(key))
         v = self._split(self.value(value))
         heads, weights = scaled_dot_product_attention(q, k, v, mask, self.dropout)
-        self.last_weights = weights.detach()  # (B, H, T, S), for attention maps
+        if self.keep_weights:
+            self.last_weights = weights.detach()  # (B, H, T, S)
         B, _, T, _ = heads.shape
         return self.output(heads.transpose(1, 2).reshape(B, T, -1))
+
+
+@contextmanager
+def recording_attention(module):
+    """Keep the attention weights of every :class:`MultiHeadAttention` of
+    ``module`` during the block (for attention maps), and drop them after."""
+    layers = [m for m in module.modules() if isinstance(m, MultiHeadAttention)]
+    kept = [layer.keep_weights for layer in layers]
+    for layer in layers:
+        layer.keep_weights = True
+    try:
+        yield module
+    finally:
+        for layer, keep in zip(layers, kept):
+            layer.keep_weights = keep
+            if not keep:
+                layer.last_weights = None
 
 
 def sinusoidal_positions(n_positions, d_model):

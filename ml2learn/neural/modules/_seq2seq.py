@@ -22,6 +22,7 @@ from ._attention import (
     PositionalEncoding,
     causal_mask,
     padding_mask,
+    recording_attention,
 )
 from ._decoding import BOS, beam_search_steps
 from ._rnn import run_recurrent, stacked_recurrent
@@ -461,15 +462,19 @@ class TransformerSeq2Seq(nn.Module):
 
     def cross_attention(self):
         """The last decoder block's encoder-decoder attention of the last
-        forward pass, averaged over heads: ``(B, L, S)``."""
+        forward pass run under
+        :func:`~ml2learn.neural.modules.recording_attention`, averaged over
+        heads: ``(B, L, S)``."""
         return self.decoder_blocks[-1].cross_attention.last_weights.mean(dim=1)
 
     def step(self, previous, state, memory):
         """The logits after ``state + [previous]`` (the decoder reruns the
         whole prefix), the longer prefix and the attention weights."""
         prefix = torch.cat([state, previous[:, None]], dim=1)
-        logits = self.decode(prefix, memory)[:, -1]
-        return logits, prefix, self.cross_attention()[:, -1]
+        with recording_attention(self.decoder_blocks[-1].cross_attention):
+            logits = self.decode(prefix, memory)[:, -1]
+            weights = self.cross_attention()[:, -1]
+        return logits, prefix, weights
 
     def reorder(self, state, rows):
         """The prefixes of the rows ``rows``."""

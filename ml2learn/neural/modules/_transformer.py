@@ -41,9 +41,10 @@ class TransformerEncoderNetwork(nn.Module):
         Read token ids (embedding) rather than values (linear projection).
     positions : {"sinusoidal", "learned"}, default="sinusoidal"
         The positional encoding.
-    pooling : {"cls", "mean"}, default="cls"
-        The output at a ``[CLS]`` vector put before the sequence, or the mean
-        over real positions.
+    pooling : {"cls", "mean", "first"}, default="cls"
+        The output at a learned ``[CLS]`` vector put before the sequence, the
+        mean over real positions, or the output at the first real token
+        (texts that begin with their own ``[CLS]`` token, as BERT's).
     norm : {"pre", "post"}, default="pre"
         Where the blocks' layer normalisation sits.
     """
@@ -108,8 +109,8 @@ class TransformerEncoderNetwork(nn.Module):
 
     def forward(self, x):  # (B, T * F) -> (B, n_outputs)
         hidden, mask = self.encode(x)
-        if self.cls is not None:
-            pooled = hidden[:, 0]
+        if self.pooling in ("cls", "first"):
+            pooled = hidden[:, 0]  # the learned [CLS] or the first real token
         else:
             real = (~mask[:, 0, 0, :]).to(hidden.dtype)  # (B, T)
             pooled = (hidden * real[..., None]).sum(1) / real.sum(
@@ -118,7 +119,9 @@ class TransformerEncoderNetwork(nn.Module):
         return self.output(pooled)
 
     def attention_maps(self):
-        """The last forward pass's weights, ``(num_layers, B, H, T', T')``."""
+        """The weights of the last forward pass run under
+        :func:`~ml2learn.neural.modules.recording_attention`,
+        ``(num_layers, B, H, T', T')``."""
         return torch.stack([block.attention.last_weights for block in self.blocks])
 
     def freezable_blocks(self):

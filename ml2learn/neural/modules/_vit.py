@@ -199,7 +199,9 @@ class VisionTransformerNetwork(nn.Module):
         return self.output(pooled)
 
     def attention_maps(self):
-        """The last forward pass's weights, ``(num_layers, B, H, T, T)``."""
+        """The weights of the last forward pass run under
+        :func:`~ml2learn.neural.modules.recording_attention`,
+        ``(num_layers, B, H, T, T)``."""
         return torch.stack([block.attention.last_weights for block in self.blocks])
 
     def freezable_blocks(self):
