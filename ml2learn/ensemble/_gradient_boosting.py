@@ -231,7 +231,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 f"{self.classes_.tolist()} instead of {previous_classes.tolist()}."
             )
         keep = sample_weight > 0
-        X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        if not keep.all():  # indexing by a mask copies X, even a full mask
+            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
         if sp.issparse(X):
             X = as_csr(X)
         self._check_weighted_classes(y)
