@@ -155,15 +155,17 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
     def _reads_tokens(self):
         return self.token_input or self._source_encoder() is not None
 
-    def _validate_X(self, X, reset):
+    def _token_ids(self, X):
+        """``X``, or its texts as ids of ``init_from``'s vocabulary."""
         if self._reads_texts():
-            X = self._source_encoder().transform(check_documents(X))
-        return super()._validate_X(X, reset)
+            return self._source_encoder().transform(check_documents(X))
+        return X
+
+    def _validate_X(self, X, reset):
+        return super()._validate_X(self._token_ids(X), reset)
 
     def _validate_Xy(self, X, y, reset):
-        if self._reads_texts():
-            X = self._source_encoder().transform(check_documents(X))
-        return super()._validate_Xy(X, y, reset)
+        return super()._validate_Xy(self._token_ids(X), y, reset)
 
     def _embedding_width(self):
         return self.d_model
