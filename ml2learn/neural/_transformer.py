@@ -206,8 +206,10 @@ class _BaseTransformer(_SequenceInput, FeatureExtractorMixin, BaseNeuralEstimato
         -------
         maps : ndarray of shape (num_layers, n_samples, n_heads, T', T')
             Row ``i`` of a map is where position ``i`` looks; ``T' = T + 1``
-            with ``pooling="cls"`` (position 0 is ``[CLS]``). Token rows are
-            right-aligned first, so a row's real tokens come first.
+            with ``pooling="cls"`` (position 0 is the learned ``[CLS]``;
+            texts read through a masked LM keep ``T' = T``, their own
+            ``[CLS]`` token first). Token rows are right-aligned first, so a
+            row's real tokens come first.
         """
         return recorded_attention_maps(self, X)
 
