@@ -399,9 +399,14 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             min_samples_leaf=self.min_samples_leaf,
             min_samples_split=self._resolve_min_samples_split(X.shape[0]),
             min_impurity_decrease=self.min_impurity_decrease,
+            leaf_values=not self._loss.needs_leaf_update,
         )
         if mapper is not None:
-            rows = np.flatnonzero(inbag).astype(np.int32)
+            rows = (
+                np.arange(len(inbag), dtype=np.int32)
+                if inbag.all()
+                else np.flatnonzero(inbag).astype(np.int32)
+            )
             splitter = make_histogram_splitter(
                 data,
                 mapper,

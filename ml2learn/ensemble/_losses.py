@@ -57,22 +57,34 @@ def weighted_percentile(values, weights, percentile):
     return values[k]
 
 
-@njit(parallel=True, cache=True, nogil=True)
 def _binomial_deviance_and_probability(y, raw, sample_weight):
     """``sum_i w_i (log(1 + e^{F_i}) - y_i F_i) / sum_i w_i`` and
     :func:`_sigmoid` of ``raw`` in one pass, from one ``e = exp(-|F|)`` per
-    row."""
+    row.
+
+    ``e`` and ``log1p(e)`` come from numpy, whose exponential is vectorised
+    (numba calls the scalar one: twice the time); the pass that combines
+    them is compiled.
+    """
+    e = np.exp(-np.abs(raw))
+    return _combine_binomial_deviance(y, raw, sample_weight, e, np.log1p(e))
+
+
+@njit(cache=True, nogil=True)
+def _sigmoid_from(F, e):
+    """``1 / (1 + e^{-F})`` from ``e = exp(-|F|)``, without overflow."""
+    return 1.0 / (1.0 + e) if F >= 0 else e / (1.0 + e)
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _combine_binomial_deviance(y, raw, sample_weight, e, log1p_e):
     p = np.empty_like(raw)
     total = 0.0
     weight = 0.0
     for i in prange(y.shape[0]):
         F = raw[i]
-        e = np.exp(-abs(F))
-        if F > 0:
-            softplus = F + np.log1p(e)
-        else:
-            softplus = np.log1p(e)
-        p[i] = 1.0 / (1.0 + e) if F >= 0 else e / (1.0 + e)
+        softplus = F + log1p_e[i] if F > 0 else log1p_e[i]
+        p[i] = _sigmoid_from(F, e[i])
         total += sample_weight[i] * (softplus - y[i] * F)
         weight += sample_weight[i]
     return total / weight, p
@@ -92,33 +104,41 @@ def _mean_multinomial_deviance(y, raw, sample_weight):
     return total / weight
 
 
-@njit(parallel=True, cache=True, nogil=True)
 def _sigmoid(F):
-    """``1 / (1 + e^{-F})``, without overflow for large negative ``F``."""
+    """``1 / (1 + e^{-F})``, without overflow for large negative ``F`` (the
+    same numbers as :func:`_binomial_deviance_and_probability`'s)."""
+    return _sigmoid_of_each(F, np.exp(-np.abs(F)))
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _sigmoid_of_each(F, e):
     p = np.empty_like(F)
     for i in prange(F.shape[0]):
-        if F[i] >= 0:
-            p[i] = 1.0 / (1.0 + np.exp(-F[i]))
-        else:
-            e = np.exp(F[i])
-            p[i] = e / (1.0 + e)
+        p[i] = _sigmoid_from(F[i], e[i])
     return p
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _binomial_newton_steps(order, starts, ends, y, p, sample_weight):
+def _binomial_newton_steps(order, leaf, starts, ends, n_leaves, y, p, sample_weight):
     """Per leaf ``sum w (y - p) / sum w p (1 - p)`` over its rows (0 where
-    the denominator vanishes)."""
-    steps = np.zeros(starts.shape[0])
+    the denominator vanishes), from the leaves' pieces ``(leaf, s, e)``
+    (:attr:`LeafRows.pieces`)."""
+    tops = np.zeros(starts.shape[0])
+    bottoms = np.zeros(starts.shape[0])
     for j in prange(starts.shape[0]):
-        top = 0.0
-        bottom = 0.0
         for q in range(starts[j], ends[j]):
             i = order[q]
-            top += sample_weight[i] * (y[i] - p[i])
-            bottom += sample_weight[i] * p[i] * (1.0 - p[i])
-        if bottom > 1e-150:
-            steps[j] = top / bottom
+            tops[j] += sample_weight[i] * (y[i] - p[i])
+            bottoms[j] += sample_weight[i] * p[i] * (1.0 - p[i])
+    top = np.zeros(n_leaves)
+    bottom = np.zeros(n_leaves)
+    for j in range(starts.shape[0]):
+        top[leaf[j]] += tops[j]
+        bottom[leaf[j]] += bottoms[j]
+    steps = np.zeros(n_leaves)
+    for k in range(n_leaves):
+        if bottom[k] > 1e-150:
+            steps[k] = top[k] / bottom[k]
     return steps
 
 
@@ -305,8 +325,8 @@ class BinomialLogLoss(_Loss):
     def leaf_values(self, leaf_rows, tree_values, y, raw, sample_weight, k):
         return _binomial_newton_steps(
             leaf_rows.order,
-            leaf_rows.starts,
-            leaf_rows.ends,
+            *leaf_rows.pieces,
+            len(leaf_rows),
             y,
             self._probability(raw),
             sample_weight,

@@ -87,6 +87,48 @@ def test_leaf_rows_partition_the_rows_and_sum_per_leaf():
         assert np.all(column[leaf] == j + 1)
 
 
+def test_segment_pieces_cover_each_segment_in_order():
+    from ml2learn.ensemble._tree import (
+        _add_to_segments,
+        _segment_sums,
+        segment_chunks,
+    )
+
+    rng = np.random.RandomState(0)
+    bounds = np.array([0, 3, 3, 40, 41, 100])
+    starts, ends = bounds[:-1], bounds[1:]
+    segment, piece_starts, piece_ends = segment_chunks(starts, ends, size=7)
+    assert np.all(piece_ends - piece_starts <= 7)
+    for j, (s, e) in enumerate(zip(starts, ends)):
+        mine = segment == j
+        covered = np.concatenate(
+            [np.arange(a, b) for a, b in zip(piece_starts[mine], piece_ends[mine])]
+        )
+        np.testing.assert_array_equal(covered, np.arange(s, e))
+    order = rng.permutation(100)
+    values = rng.randn(100)
+    np.testing.assert_allclose(
+        _segment_sums(values, order, segment, piece_starts, piece_ends, 5),
+        [values[order[s:e]].sum() for s, e in zip(starts, ends)],
+    )
+    column = np.zeros(100)
+    _add_to_segments(column, order, segment, piece_starts, piece_ends, np.arange(5.0))
+    np.testing.assert_array_equal(column[order], np.repeat(np.arange(5.0), ends - starts))
+
+
+def test_a_tree_whose_leaves_the_caller_sets_has_zero_leaf_values():
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 3)
+    mapper = BinMapper(16, random_state=rng).fit(X)
+    rows = np.arange(300, dtype=np.int32)
+    splitter = make_histogram_splitter(
+        mapper.transform(X), mapper, rows, rng.randn(300), np.ones(300), 5
+    )
+    tree, _ = grow_tree(splitter, n_features=3, max_depth=2, leaf_values=False)
+    assert tree.n_leaves == 4
+    assert np.all(tree.value == 0)
+
+
 def test_deviances_equal_their_formulas_at_extreme_scores():
     rng = np.random.RandomState(0)
     w = rng.rand(3000)
@@ -121,7 +163,7 @@ def test_deviance_pass_leaves_the_next_rounds_probabilities():
     )
 
 
-@pytest.mark.parametrize("n", [65_536, 100_003])
+@pytest.mark.parametrize("n", [1_000, 65_536, 100_003])
 def test_parallel_partition_is_the_stable_partition(n):
     from ml2learn.ensemble._tree import _partition_rows
 
@@ -132,7 +174,7 @@ def test_parallel_partition_is_the_stable_partition(n):
     goes_left = codes[rows[5 : n + 5]] <= 100
     middle = rows[5 : n + 5]
     expected[5 : n + 5] = np.concatenate([middle[goes_left], middle[~goes_left]])
-    scratch = np.empty_like(rows)
+    scratch = np.empty((2, len(rows)), dtype=np.int32)
     n_left = _partition_rows(rows, 5, n + 5, codes, 100, scratch)
     assert n_left == goes_left.sum()
     np.testing.assert_array_equal(rows, expected)
