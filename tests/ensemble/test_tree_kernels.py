@@ -113,7 +113,9 @@ def test_segment_pieces_cover_each_segment_in_order():
     )
     column = np.zeros(100)
     _add_to_segments(column, order, segment, piece_starts, piece_ends, np.arange(5.0))
-    np.testing.assert_array_equal(column[order], np.repeat(np.arange(5.0), ends - starts))
+    np.testing.assert_array_equal(
+        column[order], np.repeat(np.arange(5.0), ends - starts)
+    )
 
 
 def test_a_tree_whose_leaves_the_caller_sets_has_zero_leaf_values():
