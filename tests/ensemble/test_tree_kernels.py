@@ -87,6 +87,34 @@ def test_leaf_rows_partition_the_rows_and_sum_per_leaf():
         assert np.all(column[leaf] == j + 1)
 
 
+@pytest.mark.parametrize("n_rows", [1, 6, 501, 12_345])
+@pytest.mark.parametrize("unit_hessian", [True, False])
+def test_histograms_are_bincounts_of_the_nodes_rows(n_rows, unit_hessian):
+    from ml2learn.ensemble._tree import _build_histogram
+
+    rng = np.random.RandomState(n_rows)
+    n = 2 * n_rows + 1
+    binned = rng.randint(0, 20, (3, n)).astype(np.uint8)
+    offsets = np.array([0, 20, 40, 60])
+    g = rng.randn(n)
+    h = np.ones(n) if unit_hessian else rng.rand(n)
+    node = np.sort(rng.choice(n, n_rows, replace=False)).astype(np.int32)
+    for rows in (node, np.arange(n, dtype=np.int32)):
+        hist = _build_histogram(binned, offsets, rows, 0, len(rows), g, h, unit_hessian)
+        for f in range(3):
+            codes = binned[f, rows]
+            expected = np.column_stack(
+                [
+                    np.bincount(codes, g[rows], 20),
+                    np.bincount(codes, h[rows], 20),
+                    np.bincount(codes, None, 20),
+                ]
+            )
+            np.testing.assert_allclose(
+                hist[offsets[f] : offsets[f + 1]], expected, atol=1e-12
+            )
+
+
 def test_segment_pieces_cover_each_segment_in_order():
     from ml2learn.ensemble._tree import (
         _add_to_segments,
