@@ -1077,12 +1077,14 @@ class _HistogramSplitter:
         middle = start + self._partition(start, end, feature, split_bin)
         if not children_split:
             return middle, None, None
+        # the sibling's histogram is the parent's minus the smaller child's,
+        # written over the parent's (which is not needed again)
         if middle - start <= end - middle:
             left_hist = self._histogram(start, middle)
-            right_hist = hist - left_hist
+            right_hist = np.subtract(hist, left_hist, out=hist)
         else:
             right_hist = self._histogram(middle, end)
-            left_hist = hist - right_hist
+            left_hist = np.subtract(hist, right_hist, out=hist)
         return middle, left_hist, right_hist
 
     def rows(self, start, end):
