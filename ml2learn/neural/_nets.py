@@ -53,8 +53,14 @@ OPTIMIZERS = {
 }
 
 
-def _pick(tensor, rows):
-    return None if tensor is None else tensor[rows]
+def _pick(data, rows):
+    """``data[rows]``; a tensor's rows by ``index_select``, which takes half
+    the time of indexing with a tensor of row numbers."""
+    if data is None:
+        return None
+    if isinstance(data, torch.Tensor) and isinstance(rows, torch.Tensor):
+        return data.index_select(0, rows)
+    return data[rows]
 
 
 class SparseRows:
@@ -212,13 +218,13 @@ class SliceIterator:
             rows = slice(start, stop) if order is None else order[start:stop]
             if self.shard is not None and self.shard[1] > 1:
                 rows = _share(rows, *self.shard)
-            inputs = data.X[rows]
+            inputs = _pick(data.X, rows)
             if self.transform is not None:
                 inputs = self.transform(inputs)
             if data.y is None:
                 yield inputs, None
             else:
-                yield inputs, (data.y[rows], _pick(data.sample_weight, rows))
+                yield inputs, (_pick(data.y, rows), _pick(data.sample_weight, rows))
 
 
 def resolve_device(device):
