@@ -461,7 +461,7 @@ def _generative_entries():
             learning_rate=1e-3,
             batch_size=512,
             lr_schedule="cosine",
-            max_epochs=40 if quick else 300,
+            max_epochs=40 if quick else 200,
             random_state=0,
         )
         return model, {"label_smoothing": [0.1] if quick else [0.0, 0.1]}
