@@ -79,6 +79,23 @@ def test_reproducible_and_vocabulary_cut():
         Word2Vec(min_count=5).fit([["a", "b"]])
 
 
+@pytest.mark.parametrize(
+    "architecture, solver, rate",
+    [("cbow", "sgd", 0.05), ("skipgram", "sgd", 0.025), ("cbow", "adam", 0.01)],
+)
+def test_auto_learning_rate_is_word2vecs_default(architecture, solver, rate):
+    # the C tool starts CBOW at 0.05 and skip-gram at 0.025
+    corpus = _topic_corpus(30)
+
+    def fit(learning_rate):
+        return Word2Vec(
+            8, min_count=1, epochs=1, architecture=architecture, solver=solver,
+            learning_rate=learning_rate, random_state=0,
+        ).fit(corpus).wv_.vectors  # fmt: skip
+
+    np.testing.assert_array_equal(fit("auto"), fit(rate))
+
+
 def test_subsampling_keeps_rare_words():
     w2v = Word2Vec(4, min_count=1, sample=1e-3, epochs=1, random_state=0)
     w2v.fit([["the"] * 1000 + ["aardvark"]])
