@@ -441,11 +441,11 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         previous = raw.copy() if loss.n_trees_per_iteration > 1 else raw
         trees = []
         oob = None if inbag.all() else ~inbag
+        unit_weights = sample_weight[0] == 1.0 and np.all(sample_weight == 1.0)
         for k in range(loss.n_trees_per_iteration):
             residual = loss.negative_gradient(y, previous, sample_weight, k)
-            tree, leaf_rows = self._grow(
-                X, inputs, inbag, sample_weight * residual, sample_weight
-            )
+            g = residual if unit_weights else sample_weight * residual
+            tree, leaf_rows = self._grow(X, inputs, inbag, g, sample_weight)
             leaves = leaf_rows.nodes
             if loss.needs_leaf_update:
                 tree.value[leaves] = loss.leaf_values(

@@ -66,7 +66,9 @@ def _binomial_deviance_and_probability(y, raw, sample_weight):
     (numba calls the scalar one: twice the time); the pass that combines
     them is compiled.
     """
-    e = np.exp(-np.abs(raw))
+    e = np.abs(raw)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
     return _combine_binomial_deviance(y, raw, sample_weight, e, np.log1p(e))
 
 
