@@ -474,7 +474,7 @@ def _generative_entries():
         model = Pix2Pix(
             4 if quick else 16,
             4 if quick else 16,
-            max_epochs=2 if quick else 10,
+            max_epochs=2 if quick else 8,
             learning_rate=3e-3 if quick else 1e-3,
             random_state=0,
         )
