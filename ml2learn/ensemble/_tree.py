@@ -172,36 +172,46 @@ def _add_to_histogram(out, codes, rows, direct, g, h, unit_hessian):
         out[b, 1] = out[b, 2] if unit_hessian else even[b, 1] + odd[b, 1]
 
 
+# the parent of a node that has none (the root)
+_NO_PARENT = np.empty((0, 3))
+
+
 @njit(parallel=True, cache=True, nogil=True)
-def _build_histogram(binned, offsets, rows, start, end, g, h, unit_hessian):
+def _build_histogram(binned, offsets, rows, start, end, g, h, unit_hessian, parent):
     """``(G, H, count)`` per bin of every feature over ``rows[start:end]``.
 
     Feature ``f`` owns rows ``offsets[f]:offsets[f + 1]`` of the histogram.
     The node's gradients (and hessians, unless they are all 1) are gathered
     once into contiguous arrays. A node of every row (the root without
     subsampling, whose ``rows`` are still in order) reads the codes and
-    gradients directly.
+    gradients directly. A non-empty ``parent`` (the histogram of the node's
+    parent) has the result subtracted from it in place, feature by feature
+    while it is in cache: it becomes the sibling's histogram.
     """
     n_features = binned.shape[0]
     n = end - start
     hist = np.zeros((offsets[n_features], 3))
-    if n == binned.shape[1]:
-        for f in prange(n_features):
-            out = hist[offsets[f] : offsets[f + 1]]
-            _add_to_histogram(out, binned[f], rows, True, g, h, unit_hessian)
-        return hist
+    direct = n == binned.shape[1]
     node_rows = rows[start:end]
-    node_g = np.empty(n)
-    node_h = np.empty(n if not unit_hessian else 0)
-    for p in range(n):
-        node_g[p] = g[node_rows[p]]
+    node_g = g if direct else np.empty(n)
+    node_h = h if direct or not unit_hessian else np.empty(0)
+    if not direct:
         if not unit_hessian:
-            node_h[p] = h[node_rows[p]]
+            node_h = np.empty(n)
+        for p in range(n):
+            node_g[p] = g[node_rows[p]]
+            if not unit_hessian:
+                node_h[p] = h[node_rows[p]]
     for f in prange(n_features):
         out = hist[offsets[f] : offsets[f + 1]]
         _add_to_histogram(
-            out, binned[f], node_rows, False, node_g, node_h, unit_hessian
+            out, binned[f], node_rows, direct, node_g, node_h, unit_hessian
         )
+        if parent.shape[0] > 0:
+            sibling = parent[offsets[f] : offsets[f + 1]]
+            for b in range(out.shape[0]):
+                for k in range(3):
+                    sibling[b, k] -= out[b, k]
     return hist
 
 
@@ -1037,7 +1047,7 @@ class _HistogramSplitter:
     def n_rows(self):
         return len(self.row_order)
 
-    def _histogram(self, start, end):
+    def _histogram(self, start, end, parent=_NO_PARENT):
         return _build_histogram(
             self.binned,
             self.bin_mapper.offsets_,
@@ -1047,7 +1057,13 @@ class _HistogramSplitter:
             self.g,
             self.h,
             self.unit_hessian,
+            parent,
         )
+
+    def _child_and_sibling(self, start, end, parent):
+        """The histogram of rows ``start:end``, and the other child's: the
+        parent's minus it, written over the parent's (not needed again)."""
+        return self._histogram(start, end, parent), parent
 
     def _partition(self, start, end, feature, split_bin):
         return _partition_rows(
@@ -1077,14 +1093,10 @@ class _HistogramSplitter:
         middle = start + self._partition(start, end, feature, split_bin)
         if not children_split:
             return middle, None, None
-        # the sibling's histogram is the parent's minus the smaller child's,
-        # written over the parent's (which is not needed again)
         if middle - start <= end - middle:
-            left_hist = self._histogram(start, middle)
-            right_hist = np.subtract(hist, left_hist, out=hist)
+            left_hist, right_hist = self._child_and_sibling(start, middle, hist)
         else:
-            right_hist = self._histogram(middle, end)
-            left_hist = np.subtract(hist, right_hist, out=hist)
+            right_hist, left_hist = self._child_and_sibling(middle, end, hist)
         return middle, left_hist, right_hist
 
     def rows(self, start, end):
@@ -1097,6 +1109,10 @@ class _SparseHistogramSplitter(_HistogramSplitter):
     def __init__(self, *args):
         super().__init__(*args)
         self.row_codes = np.empty(len(self.binned.indptr) - 1, dtype=np.int32)
+
+    def _child_and_sibling(self, start, end, parent):
+        child = self._histogram(start, end)
+        return child, np.subtract(parent, child, out=parent)
 
     def _histogram(self, start, end):
         bins = self.binned

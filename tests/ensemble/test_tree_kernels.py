@@ -90,7 +90,7 @@ def test_leaf_rows_partition_the_rows_and_sum_per_leaf():
 @pytest.mark.parametrize("n_rows", [1, 6, 501, 12_345])
 @pytest.mark.parametrize("unit_hessian", [True, False])
 def test_histograms_are_bincounts_of_the_nodes_rows(n_rows, unit_hessian):
-    from ml2learn.ensemble._tree import _build_histogram
+    from ml2learn.ensemble._tree import _NO_PARENT, _build_histogram
 
     rng = np.random.RandomState(n_rows)
     n = 2 * n_rows + 1
@@ -98,21 +98,34 @@ def test_histograms_are_bincounts_of_the_nodes_rows(n_rows, unit_hessian):
     offsets = np.array([0, 20, 40, 60])
     g = rng.randn(n)
     h = np.ones(n) if unit_hessian else rng.rand(n)
+
+    def bincounts(rows):
+        return np.vstack(
+            [
+                np.column_stack(
+                    [
+                        np.bincount(binned[f, rows], g[rows], 20),
+                        np.bincount(binned[f, rows], h[rows], 20),
+                        np.bincount(binned[f, rows], None, 20),
+                    ]
+                )
+                for f in range(3)
+            ]
+        )
+
+    every = np.arange(n, dtype=np.int32)
+    root = _build_histogram(
+        binned, offsets, every, 0, n, g, h, unit_hessian, _NO_PARENT
+    )
+    np.testing.assert_allclose(root, bincounts(every), atol=1e-12)
+    # a child's histogram, and its sibling's written over the parent's
     node = np.sort(rng.choice(n, n_rows, replace=False)).astype(np.int32)
-    for rows in (node, np.arange(n, dtype=np.int32)):
-        hist = _build_histogram(binned, offsets, rows, 0, len(rows), g, h, unit_hessian)
-        for f in range(3):
-            codes = binned[f, rows]
-            expected = np.column_stack(
-                [
-                    np.bincount(codes, g[rows], 20),
-                    np.bincount(codes, h[rows], 20),
-                    np.bincount(codes, None, 20),
-                ]
-            )
-            np.testing.assert_allclose(
-                hist[offsets[f] : offsets[f + 1]], expected, atol=1e-12
-            )
+    parent = root.copy()
+    child = _build_histogram(
+        binned, offsets, node, 0, n_rows, g, h, unit_hessian, parent
+    )
+    np.testing.assert_allclose(child, bincounts(node), atol=1e-12)
+    np.testing.assert_allclose(parent, bincounts(np.setdiff1d(every, node)), atol=1e-12)
 
 
 def test_segment_pieces_cover_each_segment_in_order():
