@@ -347,7 +347,7 @@ def _text_entries():
             embedding_dim=16 if quick else 32,
             learning_rate=2e-2 if quick else 5e-3,
             batch_size=96 if quick else 64,
-            max_epochs=4 if quick else 10,
+            max_epochs=4 if quick else 8,
             random_state=0,
         )
         return model, {"attention": ["general"] if quick else [None, "general"]}
@@ -418,7 +418,7 @@ def _adaptation_entries():
     def dann(quick):
         pipe = make_pipeline(
             StandardScaler(),
-            DANNClassifier(max_epochs=40 if quick else 200, random_state=0),
+            DANNClassifier(max_epochs=40 if quick else 120, random_state=0),
         )
         return pipe, {"dannclassifier__domain_weight": [0.0, 1.0]}
 
@@ -461,7 +461,7 @@ def _generative_entries():
             learning_rate=1e-3,
             batch_size=512,
             lr_schedule="cosine",
-            max_epochs=40 if quick else 200,
+            max_epochs=40 if quick else 150,
             random_state=0,
         )
         return model, {"label_smoothing": [0.1] if quick else [0.0, 0.1]}
