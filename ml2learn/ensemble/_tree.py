@@ -257,12 +257,14 @@ def _build_sparse_histogram(
 
 @njit(parallel=True, cache=True, nogil=True)
 def _histogram_splits(hist, offsets, features, min_samples_leaf):
-    """Best split of one node on each candidate feature, from its histogram.
+    """Best split of one node, from its histogram.
 
-    Returns arrays over ``features``: gain, the last bin ``b`` that goes left
-    (``-1`` when the feature has no valid split), the last non-empty bin at or
-    below ``b`` (so that the node's own values around the cut are known), and
-    the tolerance within which gains tie.
+    Every candidate feature's best bin is found in parallel; of those, the
+    first (lowest in ``features``) whose gain is within the tolerance of the
+    largest wins (:func:`_first_best`). Returns its position ``j`` in
+    ``features``, its gain, the last bin ``b`` that goes left (``-1`` when
+    no feature has a valid split), and the last non-empty bin at or below
+    ``b`` (so that the node's own values around the cut are known).
     """
     root = hist[offsets[0] : offsets[1]]
     G = root[:, 0].sum()
@@ -310,7 +312,13 @@ def _histogram_splits(hist, offsets, features, min_samples_leaf):
                 bins[j] = b
                 low_bins[j] = last_filled
         gains[j] = best
-    return gains, bins, low_bins, tolerance
+    threshold = gains.max() - tolerance
+    first = 0
+    for j in range(n_candidates):
+        if gains[j] >= threshold:
+            first = j
+            break
+    return first, gains[first], bins[first], low_bins[first]
 
 
 _PARALLEL_PARTITION_ROWS = 65_536
@@ -1075,19 +1083,18 @@ class _HistogramSplitter:
 
     def best_split(self, start, end, hist, features):
         mapper = self.bin_mapper
-        gains, bins, low_bins, tolerance = _histogram_splits(
+        j, gain, split_bin, low_bin = _histogram_splits(
             hist, mapper.offsets_, features, self.min_samples_leaf
         )
-        j = _first_best(gains, tolerance)
         feature = int(features[j])
-        if bins[j] < 0:
+        if split_bin < 0:
             return -np.inf, feature, 0.0, -1
         if self.node_midpoints:
             values = mapper.values_[feature]
-            threshold = float(_midpoint(values[low_bins[j]], values[bins[j] + 1]))
+            threshold = float(_midpoint(values[low_bin], values[split_bin + 1]))
         else:
-            threshold = float(mapper.thresholds_[feature][bins[j]])
-        return float(gains[j]), feature, threshold, int(bins[j])
+            threshold = float(mapper.thresholds_[feature][split_bin])
+        return float(gain), feature, threshold, int(split_bin)
 
     def split(self, start, end, feature, split_bin, hist, children_split):
         middle = start + self._partition(start, end, feature, split_bin)
