@@ -32,6 +32,11 @@ from ml2learn.utils.discovery import _text_estimators, _text_output_estimators
 # Fast constructor settings for the conformance run; every other parameter is
 # the default a user gets.
 INIT_PARAMS = {
+    # the cascade draws its validation windows at random: seeded, so that the
+    # accuracy tests are reproducible (unseeded, a StackingClassifier on its
+    # unbounded stage scores fell to 0.53-0.54 training accuracy for 2 of
+    # 300 global seeds, and to 0.50 once in CI)
+    "CascadeClassifier": dict(random_state=0),
     "AdaBoostClassifier": dict(n_estimators=10),
     "AdaBoostRegressor": dict(n_estimators=10),
     "TrAdaBoostClassifier": dict(n_estimators=10),
