@@ -434,14 +434,15 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             **growth,
         )
 
-    def _fit_round(self, X, y, sample_weight, raw, inputs, inbag):
-        """One round: a tree per output column; returns the trees and new raw."""
+    def _fit_round(self, X, y, sample_weight, raw, inputs, inbag, unit_weights):
+        """One round: a tree per output column; returns the trees and new raw.
+        With ``unit_weights`` (every weight 1) the residuals are the
+        gradients as they are."""
         loss = self._loss
         # with one tree a round, its gradient is read before raw is updated
         previous = raw.copy() if loss.n_trees_per_iteration > 1 else raw
         trees = []
         oob = None if inbag.all() else ~inbag
-        unit_weights = sample_weight[0] == 1.0 and np.all(sample_weight == 1.0)
         for k in range(loss.n_trees_per_iteration):
             residual = loss.negative_gradient(y, previous, sample_weight, k)
             g = residual if unit_weights else sample_weight * residual
@@ -466,6 +467,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         if self.tree_method == "exact" and not sp.issparse(X):
             self._Xt = np.ascontiguousarray(X.T)
         inputs = self._tree_inputs(X)
+        unit_weights = bool(np.all(sample_weight == 1.0))
         use_oob = self.subsample < 1.0
         track_oob = use_oob or hasattr(self, "oob_scores_")
         if track_oob and not hasattr(self, "oob_scores_"):
@@ -491,7 +493,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 inbag[self._rng.choice(n_samples, n_inbag, replace=False)] = True
                 oob_before = self._loss(y[~inbag], raw[~inbag], sample_weight[~inbag])
             with np.errstate(over="ignore", invalid="ignore"):
-                trees, raw = self._fit_round(X, y, sample_weight, raw, inputs, inbag)
+                trees, raw = self._fit_round(
+                    X, y, sample_weight, raw, inputs, inbag, unit_weights
+                )
                 self._check_finite(raw, i)
                 train_loss = (
                     self._loss(y[inbag], raw[inbag], sample_weight[inbag])
