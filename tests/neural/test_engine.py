@@ -328,6 +328,37 @@ def test_gradient_norms_show_the_vanishing_gradient():
     assert sigmoid_drop[0] > 100  # the last hidden layer learns 100x faster
 
 
+class _BatchHooks(Callback):
+    """Counts the batch hooks it overrides; the others are skorch's no-ops."""
+
+    def initialize(self):
+        self.calls = {"on_batch_end": 0, "on_grad_computed": 0}
+        return self
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        self.calls["on_batch_end"] += training
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        self.calls["on_grad_computed"] += 1
+        assert all(p.grad is not None for _, p in named_parameters)
+
+
+def test_each_batch_is_recorded_and_reaches_the_hooks_that_listen():
+    hooks = _BatchHooks()
+    clf = MLPClassifier(max_epochs=2, callbacks=[hooks], **{**FAST, "batch_size": 50})
+    clf.fit(X, y)  # 120 rows: batches of 50, 50 and 20
+    for epoch in clf.net_.history:
+        assert [b["train_batch_size"] for b in epoch["batches"]] == [50, 50, 20]
+        assert all(np.isfinite(b["train_loss"]) for b in epoch["batches"])
+        assert epoch["train_batch_count"] == 3
+    assert hooks.calls == {"on_batch_end": 6, "on_grad_computed": 6}
+    # the epoch's loss is the size-weighted mean of its batches' (skorch's)
+    last = clf.net_.history[-1]
+    sizes = [b["train_batch_size"] for b in last["batches"]]
+    losses = [b["train_loss"] for b in last["batches"]]
+    assert last["train_loss"] == pytest.approx(np.average(losses, weights=sizes))
+
+
 def test_token_ids_stay_integers_end_to_end():
     tokens = np.random.RandomState(0).randint(1, 6, size=(60, 5))
     recorder = _Record()
