@@ -88,5 +88,8 @@ def test_task_thread_cap_sets_and_restores_torch_threads(monkeypatch):
         monkeypatch.setattr(parallel, "dask_worker_threads", lambda: None)
         with parallel.torch_threads_for_task():
             assert torch.get_num_threads() == 2
+        with parallel.torch_threads_for_task(limit=1):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)

@@ -189,6 +189,11 @@ class NeuralEngine(BaseEstimator, metaclass=ABCMeta):
         """A family's own callbacks, run after the built-in ones."""
         return []
 
+    def _training_threads(self, n_features, n_outputs, batch_size):
+        """At most this many torch threads while training (None: torch's
+        own number); a family whose batches are too small to share sets it."""
+        return None
+
     def _same_task(self, source):
         """Whether ``source`` was fitted for this task, so that its output
         layer carries over (classifiers: the same classes)."""
@@ -317,7 +322,10 @@ class NeuralEngine(BaseEstimator, metaclass=ABCMeta):
             batch_size=self._batch_size(len(train)),
             extras=extras,
         )
-        with torch.random.fork_rng(devices=[]), torch_threads_for_task():
+        threads = None
+        if resolve_device(self.device) == "cpu":
+            threads = self._training_threads(n_features, n_outputs, run.batch_size)
+        with torch.random.fork_rng(devices=[]), torch_threads_for_task(threads):
             run_seed = _continuation_seed(seed, done)
             torch.manual_seed(run_seed)
             try:

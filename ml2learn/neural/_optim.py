@@ -28,6 +28,8 @@ AdamW (Loshchilov & Hutter, 2019) first shrinks
 :math:`\\lambda\\theta_{t-1}` to :math:`g_t`.
 """
 
+from typing import NamedTuple
+
 import torch
 from torch.optim.optimizer import (
     Optimizer,
@@ -79,25 +81,56 @@ class _FusedStep:
             params = [p for p in group["params"] if p.grad is not None]
             if not params:
                 continue
-            first = params[0]
-            if any(
-                p.device != first.device
-                or p.dtype != first.dtype
-                or p.grad.is_sparse
-                or p.is_complex()
-                for p in params
-            ):
+            tensors = self._tensors_of(params)
+            if tensors is None or any(p.grad.is_sparse for p in params):
                 self._torch_step()
                 return loss
-            updates.append((group, params, [self._state_of(p) for p in params]))
+            updates.append((group, tensors))
         with torch.no_grad():
-            for group, params, states in updates:
-                _fused_update(group, params, states, self._decoupled)
+            for group, tensors in updates:
+                _fused_update(group, tensors, self._decoupled)
         return loss
 
     # torch wraps ``step`` in its profiler record unless it is marked hooked;
     # the short path skips the record, the long path (_torch_step) keeps it
     step.hooked = True
+
+    def _tensors_of(self, params):
+        """The fused kernel's lists for ``params`` (their state created where
+        missing), or None when they mix devices or dtypes or are complex.
+        Kept per set of parameters until the state is loaded or a group is
+        added: gathering them every step cost as much as the update."""
+        cache = self.__dict__.setdefault("_fused_tensors", {})
+        key = tuple(map(id, params))
+        if key not in cache:
+            first = params[0]
+            if any(
+                p.device != first.device or p.dtype != first.dtype or p.is_complex()
+                for p in params
+            ):
+                cache[key] = None
+            else:
+                states = [self._state_of(p) for p in params]
+                cache[key] = _FusedTensors(
+                    params,
+                    [state["exp_avg"] for state in states],
+                    [state["exp_avg_sq"] for state in states],
+                    [state["step"] for state in states],
+                )
+        return cache[key]
+
+    def load_state_dict(self, state_dict):
+        self.__dict__.pop("_fused_tensors", None)
+        return super().load_state_dict(state_dict)
+
+    def add_param_group(self, param_group):
+        self.__dict__.pop("_fused_tensors", None)
+        return super().add_param_group(param_group)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_fused_tensors", None)
+        return state
 
     def _state_of(self, param):
         state = self.state[param]
@@ -120,22 +153,29 @@ class _FusedStep:
         return None
 
 
-def _fused_update(group, params, states, decoupled):
-    """One Adam (or AdamW) step of ``params`` with torch's fused kernel."""
-    steps = [state["step"] for state in states]
-    torch._foreach_add_(steps, 1)
+class _FusedTensors(NamedTuple):
+    params: list
+    exp_avgs: list
+    exp_avg_sqs: list
+    steps: list
+
+
+def _fused_update(group, tensors, decoupled):
+    """One Adam (or AdamW) step of ``tensors.params`` with torch's fused
+    kernel."""
+    torch._foreach_add_(tensors.steps, 1)
     update = (
         torch._fused_adamw_
         if group.get("decoupled_weight_decay", decoupled)
         else torch._fused_adam_
     )
     update(
-        params,
-        [p.grad for p in params],
-        [state["exp_avg"] for state in states],
-        [state["exp_avg_sq"] for state in states],
+        tensors.params,
+        [p.grad for p in tensors.params],
+        tensors.exp_avgs,
+        tensors.exp_avg_sqs,
         [],
-        steps,
+        tensors.steps,
         amsgrad=False,
         lr=group["lr"],
         beta1=group["betas"][0],

@@ -37,11 +37,13 @@ def dask_worker_threads():
 
 
 @contextlib.contextmanager
-def torch_threads_for_task():
+def torch_threads_for_task(limit=None):
     """Within the block, torch uses at most the task's share of threads on a
-    dask worker (see :func:`dask_worker_threads`); outside dask it does
-    nothing."""
+    dask worker (see :func:`dask_worker_threads`) and at most ``limit``
+    threads (None: no limit); with neither it changes nothing."""
     threads = dask_worker_threads()
+    if limit is not None:
+        threads = limit if threads is None else min(threads, limit)
     if threads is None or threads >= torch.get_num_threads():
         yield
         return

@@ -550,3 +550,28 @@ def test_a_pickled_network_holds_its_weights_once():
     assert loaded.net_.module is loaded.net_.module_
     np.testing.assert_array_equal(loaded.predict_proba(X), mlp.predict_proba(X))
     loaded.set_params(warm_start=True, max_epochs=1).fit(X, y)  # trains on
+
+
+@pytest.mark.parametrize(
+    "criterion, shape, target",
+    [
+        (torch.nn.CrossEntropyLoss(reduction="none"), (9, 4), torch.arange(9) % 4),
+        (torch.nn.BCEWithLogitsLoss(reduction="none"), (9, 3), torch.rand(9, 3)),
+        (torch.nn.MSELoss(reduction="none"), (9, 2), torch.randn(9, 2)),
+        (torch.nn.PoissonNLLLoss(reduction="none"), (9, 1), torch.rand(9, 1) * 3),
+    ],
+)
+def test_the_batch_mean_is_the_mean_of_the_per_sample_losses(criterion, shape, target):
+    from ml2learn.neural._nets import _batch_mean
+
+    logits = torch.randn(*shape, requires_grad=True)
+    mean = _batch_mean(criterion, logits, target)
+    (gradient,) = torch.autograd.grad(mean, logits)
+    per_sample = criterion(logits, target).reshape(shape[0], -1).mean(dim=1)
+    (expected_gradient,) = torch.autograd.grad(per_sample.mean(), logits)
+    torch.testing.assert_close(mean, per_sample.mean())
+    torch.testing.assert_close(gradient, expected_gradient)
+    assert criterion.reduction == "none"
+    with pytest.raises((RuntimeError, ValueError)):  # a failing call
+        _batch_mean(criterion, logits, target[:3])
+    assert criterion.reduction == "none"

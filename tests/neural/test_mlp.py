@@ -509,3 +509,49 @@ def test_an_early_stopped_fit_pickles():
     clf.fit(X_clf, y_clf)
     loaded = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(loaded.predict_proba(X_clf), clf.predict_proba(X_clf))
+
+
+class _Threads(Callback):
+    """The torch threads each training batch ran with."""
+
+    def initialize(self):
+        self.seen = set()
+        return self
+
+    def on_batch_begin(self, net, **kwargs):
+        self.seen.add(torch.get_num_threads())
+
+
+@pytest.mark.parametrize(
+    "hidden, threads_in_training",
+    [((16,), 1), ((512, 512), 2)],  # 32 x 6.5k and 32 x 0.27M multiply-adds
+)
+def test_small_batches_train_on_one_thread(hidden, threads_in_training):
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        seen = _Threads()
+        MLPClassifier(hidden, max_epochs=1, batch_size=32, callbacks=[seen]).fit(
+            X_clf, y_clf
+        )
+        assert seen.seen == {threads_in_training}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_one_thread_or_two_train_the_same_small_network(monkeypatch):
+    # so the one-thread rule changes the speed only, not the weights
+    monkeypatch.setattr(MLPClassifier, "_training_threads", lambda *args: None)
+    weights = []
+    before = torch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            clf = MLPClassifier((64,), max_epochs=2, random_state=0, batch_size=64)
+            clf.fit(X_clf, y_clf)
+            weights.append([p.detach().clone() for p in clf.net_.module_.parameters()])
+    finally:
+        torch.set_num_threads(before)
+    for a, b in zip(*weights):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)

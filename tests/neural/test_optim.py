@@ -1,5 +1,6 @@
 """The short-path Adam and AdamW against torch's own."""
 
+import copy
 import pickle
 
 import pytest
@@ -146,3 +147,21 @@ def test_plain_steps_take_the_short_path(monkeypatch):
     network = _network()
     _train(network, Adam(_groups(network, lr=0.1), fused=True), closure=True)
     _train(network, Adam(network.parameters(), fused=True), closure=False)
+
+
+def test_a_loaded_state_replaces_the_one_in_use():
+    ours, theirs = _network(), _network()
+    mine = Adam(ours.parameters(), lr=0.01, fused=True)
+    reference = torch.optim.Adam(theirs.parameters(), lr=0.01, fused=True)
+    _train(ours, mine, steps=2)
+    _train(theirs, reference, steps=5)
+    with torch.no_grad():
+        for p, q in zip(ours.parameters(), theirs.parameters()):
+            p.copy_(q)
+    # torch's state_dict holds the very step tensors: a copy, not shared
+    mine.load_state_dict(copy.deepcopy(reference.state_dict()))
+    _train(ours, mine, steps=3)
+    _train(theirs, reference, steps=3)
+    for a, b in zip(_parameters(ours), _parameters(theirs)):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert all(mine.state[p]["step"] == 8 for p in ours[:3].parameters())
