@@ -50,7 +50,9 @@ def test_dense_bins_equal_numpy_quantiles(kind, max_bins):
     rng = np.random.RandomState(max_bins)
     for n in (1, 2, 37, 500, 2999):
         X = varied_columns(rng, n, kind)
+        given = X.copy()
         mapper = BinMapper(max_bins, random_state=rng).fit(X)
+        np.testing.assert_array_equal(X, given)  # sorted in a copy
         thresholds, values = numpy_bins(X, max_bins)
         for got, expected in zip(mapper.thresholds_, thresholds):
             np.testing.assert_array_equal(got, expected)
