@@ -847,12 +847,14 @@ class BinMapper:
     def fit(self, X):
         """Find every feature's bins on ``X`` (dense, or CSR/CSC)."""
         n_rows = X.shape[0]
+        rows = None
         if self.max_bins is not None and n_rows > self.subsample:
             rows = self.random_state.choice(n_rows, self.subsample, replace=False)
+        if not sp.issparse(X) and self.max_bins is not None:
+            return self._fit_dense(X, rows)
+        if rows is not None:
             X = X[rows]
             n_rows = X.shape[0]
-        if not sp.issparse(X) and self.max_bins is not None:
-            return self._fit_dense(X)
         columns = X.tocsc() if sp.issparse(X) else None
         self.thresholds_, self.values_ = [], []
         for f in range(X.shape[1]):
@@ -878,8 +880,13 @@ class BinMapper:
     def _percentiles(self):
         return np.linspace(0, 100, self.max_bins + 1)[1:-1]
 
-    def _fit_dense(self, X):
-        sorted_columns = np.array(X.T, dtype=np.float64, order="C")
+    def _fit_dense(self, X, rows):
+        # the (sub)sample gathered column by column straight into the array
+        # that is sorted: it is held once (32 MiB at 200,000 x 20), not twice
+        n_rows = X.shape[0] if rows is None else len(rows)
+        sorted_columns = np.empty((X.shape[1], n_rows))
+        for f in range(X.shape[1]):
+            sorted_columns[f] = X[:, f] if rows is None else X[rows, f]
         sorted_columns.sort(axis=1)
         edges, n_edges, values, one_value_bins = _fit_dense_bins(
             sorted_columns, self.max_bins, self._percentiles()

@@ -66,6 +66,18 @@ def test_dense_bins_equal_numpy_quantiles(kind, max_bins):
         np.testing.assert_array_equal(mapper.transform(X), np.array(codes))
 
 
+@pytest.mark.parametrize("kind", ["normal", "integers"])
+def test_bins_of_a_subsample_are_those_of_its_rows(kind):
+    rng = np.random.RandomState(0)
+    X = varied_columns(rng, 3000, kind)
+    mapper = BinMapper(64, subsample=500, random_state=np.random.RandomState(1))
+    mapper.fit(X)
+    rows = np.random.RandomState(1).choice(3000, 500, replace=False)
+    thresholds, _ = numpy_bins(X[rows], 64)
+    for got, expected in zip(mapper.thresholds_, thresholds):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_leaf_rows_partition_the_rows_and_sum_per_leaf():
     rng = np.random.RandomState(0)
     X = rng.randn(400, 4)
