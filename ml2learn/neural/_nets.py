@@ -287,13 +287,25 @@ def _weight_matrices(module):
     return [p for p in module.parameters() if p.ndim > 1 and p.requires_grad]
 
 
+def _per_sample(criterion, y_pred, target):
+    """``criterion``'s value for each sample (the mean of its elements)."""
+    values = criterion(y_pred, target)
+    if values.ndim > 1:
+        values = values.reshape(len(values), -1).mean(dim=1)
+    return values
+
+
 def _batch_mean(criterion, y_pred, target):
     """The mean of ``criterion`` (which gives one value per sample, or per
     element) over the batch. A torch loss averages in its own kernel when
     its ``reduction`` is switched to ``"mean"`` for the call: two operations
-    fewer forward and backward (7 % of a small MLP's step)."""
-    if getattr(criterion, "reduction", None) != "none":
-        return criterion(y_pred, target).mean()
+    fewer forward and backward (7 % of a small MLP's step). A loss with class
+    weights averages with them, so it is averaged here instead."""
+    weighted = any(
+        getattr(criterion, name, None) is not None for name in ("weight", "pos_weight")
+    )
+    if weighted or getattr(criterion, "reduction", None) != "none":
+        return _per_sample(criterion, y_pred, target).mean()
     criterion.reduction = "mean"
     try:
         return criterion(y_pred, target)
@@ -485,9 +497,7 @@ class Net(NeuralNet):
             loss = _batch_mean(self.criterion_, y_pred, target)
         else:
             weight = weight.to(y_pred.device)
-            per_sample = self.criterion_(y_pred, target)
-            if per_sample.ndim > 1:
-                per_sample = per_sample.reshape(len(per_sample), -1).mean(dim=1)
+            per_sample = _per_sample(self.criterion_, y_pred, target)
             loss = (per_sample * weight).sum() / weight.sum().clamp_min(1e-12)
         if training and self.l1 > 0:
             loss = loss + self.l1 * sum(

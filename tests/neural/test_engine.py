@@ -559,6 +559,11 @@ def test_a_pickled_network_holds_its_weights_once():
         (torch.nn.BCEWithLogitsLoss(reduction="none"), (9, 3), torch.rand(9, 3)),
         (torch.nn.MSELoss(reduction="none"), (9, 2), torch.randn(9, 2)),
         (torch.nn.PoissonNLLLoss(reduction="none"), (9, 1), torch.rand(9, 1) * 3),
+        (  # a class-weighted mean would divide by the weights' sum instead
+            torch.nn.CrossEntropyLoss(torch.rand(4), reduction="none"),
+            (9, 4),
+            torch.arange(9) % 4,
+        ),
     ],
 )
 def test_the_batch_mean_is_the_mean_of_the_per_sample_losses(criterion, shape, target):
