@@ -184,8 +184,19 @@ class CyclicDraws:
         return torch.cat(parts)
 
 
+# shuffled rows are gathered this many bytes of inputs at a time, a run of
+# batches in one index_select that the batches then slice
+_GATHER_BYTES = 1 << 20
+
+
 class SliceIterator:
-    """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``."""
+    """Mini-batches as slices of the dataset's tensors, shuffled by ``rng``.
+
+    Shuffled rows of a tensor dataset are gathered for a run of batches at
+    once (about 1 MiB of inputs), which the batches then slice: one
+    ``index_select`` per run instead of per batch (8 % of a small MLP's
+    fit; the same batches).
+    """
 
     def __init__(
         self, dataset, batch_size, shuffle=False, rng=None, transform=None, shard=None
@@ -206,6 +217,14 @@ class SliceIterator:
             batches -= 1
         return batches
 
+    def _batches_per_gather(self):
+        inputs = self.dataset.X
+        sharded = self.shard is not None and self.shard[1] > 1
+        if not self.shuffle or sharded or not isinstance(inputs, torch.Tensor):
+            return 1
+        batch_bytes = self.batch_size * inputs[:1].numel() * inputs.element_size()
+        return max(1, _GATHER_BYTES // max(1, batch_bytes))
+
     def __iter__(self):
         data = self.dataset
         n = len(data)
@@ -216,18 +235,33 @@ class SliceIterator:
         if self.shuffle and len(starts) > 1 and n - starts[-1] == 1:
             # a one-sample training batch breaks batch norm: join the last two
             starts.pop()
-        for i, start in enumerate(starts):
-            stop = starts[i + 1] if i + 1 < len(starts) else n
-            rows = slice(start, stop) if order is None else order[start:stop]
-            if self.shard is not None and self.shard[1] > 1:
-                rows = _share(rows, *self.shard)
-            inputs = _pick(data.X, rows)
-            if self.transform is not None:
-                inputs = self.transform(inputs)
-            if data.y is None:
-                yield inputs, None
-            else:
-                yield inputs, (_pick(data.y, rows), _pick(data.sample_weight, rows))
+        bounds = list(zip(starts, [*starts[1:], n]))
+        run_length = self._batches_per_gather()
+        for first in range(0, len(bounds), run_length):
+            run = bounds[first : first + run_length]
+            if run_length > 1:
+                rows = order[run[0][0] : run[-1][1]]
+                inputs, targets, weights = (
+                    _pick(part, rows) for part in (data.X, data.y, data.sample_weight)
+                )
+                offset = run[0][0]
+                for start, stop in run:
+                    part = slice(start - offset, stop - offset)
+                    yield self._batch(inputs, targets, weights, part)
+                continue
+            for start, stop in run:
+                rows = slice(start, stop) if order is None else order[start:stop]
+                if self.shard is not None and self.shard[1] > 1:
+                    rows = _share(rows, *self.shard)
+                yield self._batch(data.X, data.y, data.sample_weight, rows)
+
+    def _batch(self, inputs, targets, weights, rows):
+        inputs = _pick(inputs, rows)
+        if self.transform is not None:
+            inputs = self.transform(inputs)
+        if targets is None:
+            return inputs, None
+        return inputs, (_pick(targets, rows), _pick(weights, rows))
 
 
 def _batch_size(batch):

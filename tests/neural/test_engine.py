@@ -580,3 +580,35 @@ def test_the_batch_mean_is_the_mean_of_the_per_sample_losses(criterion, shape, t
     with pytest.raises((RuntimeError, ValueError)):  # a failing call
         _batch_mean(criterion, logits, target[:3])
     assert criterion.reduction == "none"
+
+
+@pytest.mark.parametrize("n_rows", [1001, 1000, 7])
+def test_batches_gathered_in_runs_are_the_batches_one_at_a_time(monkeypatch, n_rows):
+    from ml2learn.neural import _nets
+
+    generator = torch.Generator().manual_seed(0)
+    dataset = _nets.TensorDataset(
+        torch.randn(n_rows, 3, generator=generator),
+        torch.arange(n_rows),
+        torch.rand(n_rows, generator=generator),
+    )
+
+    def batches(gather_bytes):
+        monkeypatch.setattr(_nets, "_GATHER_BYTES", gather_bytes)
+        rng = np.random.RandomState(0)
+        iterator = _nets.SliceIterator(dataset, 20, shuffle=True, rng=rng)
+        return list(iterator), iterator._batches_per_gather()
+
+    in_runs, run_length = batches(20 * 12 * 7)  # runs of 7 batches
+    one_by_one, single = batches(1)
+    assert (run_length, single) == (7, 1)
+    assert (
+        len(in_runs) == len(one_by_one) == len(_nets.SliceIterator(dataset, 20, True))
+    )
+    for (x, (t, w)), (x1, (t1, w1)) in zip(in_runs, one_by_one):
+        torch.testing.assert_close(x, x1, rtol=0, atol=0)
+        torch.testing.assert_close(t, t1, rtol=0, atol=0)
+        torch.testing.assert_close(w, w1, rtol=0, atol=0)
+    # every row once per epoch
+    seen = torch.cat([t for _, (t, _) in in_runs])
+    torch.testing.assert_close(seen.sort().values, torch.arange(n_rows))
