@@ -560,6 +560,10 @@ def _midpoint_percentiles(sorted_values, percentiles):
     return out
 
 
+# rows gathered at a time for the bin edges (2.5 MiB of 20 float64 features)
+_GATHER_ROWS = 16_384
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def _fit_dense_bins(sorted_columns, max_bins, percentiles):
     """Every feature's bin edges (see :class:`BinMapper`), parallel over
@@ -881,12 +885,15 @@ class BinMapper:
         return np.linspace(0, 100, self.max_bins + 1)[1:-1]
 
     def _fit_dense(self, X, rows):
-        # the (sub)sample gathered column by column straight into the array
-        # that is sorted: it is held once (32 MiB at 200,000 x 20), not twice
-        n_rows = X.shape[0] if rows is None else len(rows)
-        sorted_columns = np.empty((X.shape[1], n_rows))
-        for f in range(X.shape[1]):
-            sorted_columns[f] = X[:, f] if rows is None else X[rows, f]
+        # the (sub)sample gathered a block of rows at a time straight into
+        # the array that is sorted: it is held once (32 MiB at 200,000 x 20),
+        # not twice
+        if rows is None:
+            rows = np.arange(X.shape[0])
+        sorted_columns = np.empty((X.shape[1], len(rows)))
+        for start in range(0, len(rows), _GATHER_ROWS):
+            block = rows[start : start + _GATHER_ROWS]
+            sorted_columns[:, start : start + len(block)] = X[block].T
         sorted_columns.sort(axis=1)
         edges, n_edges, values, one_value_bins = _fit_dense_bins(
             sorted_columns, self.max_bins, self._percentiles()
