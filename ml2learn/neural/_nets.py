@@ -340,11 +340,12 @@ def _batch_mean(criterion, y_pred, target):
     )
     if weighted or getattr(criterion, "reduction", None) != "none":
         return _per_sample(criterion, y_pred, target).mean()
-    criterion.reduction = "mean"
+    # a plain attribute: set past Module.__setattr__'s checks (5 us a call)
+    object.__setattr__(criterion, "reduction", "mean")
     try:
         return criterion(y_pred, target)
     finally:
-        criterion.reduction = "none"
+        object.__setattr__(criterion, "reduction", "none")
 
 
 _TRAINED_MODULE = "<the trained module, module_>"
