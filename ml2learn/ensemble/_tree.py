@@ -341,6 +341,26 @@ def _histogram_splits(hist, offsets, features, min_samples_leaf):
 _PARALLEL_PARTITION_ROWS = 65_536
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _deal_rows(rows, start, end, codes, split_bin, lefts, left, rights, right):
+    """Write each row of ``rows[start:end]`` with code <= ``split_bin`` to
+    ``lefts`` from ``left`` on and every other to ``rights`` from ``right``
+    on, in order; returns where each side ends.
+
+    Each row is written to both sides and only its own side's end advances:
+    no branch, which a split near the median mispredicts every other row
+    (2.8x faster). The other side's copy is overwritten later.
+    """
+    for p in range(start, end):
+        i = rows[p]
+        go_left = codes[i] <= split_bin
+        lefts[left] = i
+        rights[right] = i
+        left += go_left
+        right += 1 - go_left
+    return left, right
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def _partition_rows_in_blocks(rows, start, end, codes, split_bin, scratch):
     """:func:`_partition_rows` in parallel, in one reading of the rows:
@@ -357,14 +377,10 @@ def _partition_rows_in_blocks(rows, start, end, codes, split_bin, scratch):
     n_rights = np.zeros(n_blocks, dtype=np.int64)
     for b in prange(n_blocks):
         first = start + b * size
-        left = right = first
-        for p in range(first, min(end, first + size)):
-            i = rows[p]
-            go_left = codes[i] <= split_bin
-            lefts[left] = i
-            rights[right] = i
-            left += go_left
-            right += 1 - go_left
+        stop = min(end, first + size)
+        left, right = _deal_rows(
+            rows, first, stop, codes, split_bin, lefts, first, rights, first
+        )
         n_lefts[b] = left - first
         n_rights[b] = right - first
     n_left = n_lefts.sum()
@@ -393,18 +409,9 @@ def _partition_rows(rows, start, end, codes, split_bin, scratch):
     if end - start >= _PARALLEL_PARTITION_ROWS:
         return _partition_rows_in_blocks(rows, start, end, codes, split_bin, scratch)
     rights = scratch[1]
-    left = start
-    right = 0
-    for p in range(start, end):
-        i = rows[p]
-        go_left = codes[i] <= split_bin
-        # both writes and one advance instead of a branch that a split near
-        # the median mispredicts every other row (2.8x faster); rows[left]
-        # (left <= p: already read) is overwritten later if i went right
-        rows[left] = i
-        rights[right] = i
-        left += go_left
-        right += 1 - go_left
+    # the left rows go back into ``rows`` itself: a row is written at or
+    # before the position it was read from
+    left, right = _deal_rows(rows, start, end, codes, split_bin, rows, start, rights, 0)
     for q in range(right):
         rows[left + q] = rights[q]
     return left - start
